@@ -1,0 +1,194 @@
+package qr
+
+import (
+	"image"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// QR decoding on one binarized image. It calls gozxing's finder, detector and
+// decoder itself instead of qrcode.QRCodeReader so that it can
+//   - see every finder-pattern candidate, which tells the pipeline whether a
+//     code is probably in view (worth more attempts) and where (a crop);
+//   - try other triples of candidates when the best-looking one fails, as
+//     happens when glare or a decoy barcode adds look-alike patterns;
+//   - report the code's four corners instead of the finder centres.
+
+// altTriplesMax bounds the other candidate triples tried after the best one.
+const altTriplesMax = 6
+
+// qrFound is a decoded QR code in the coordinates of the image it came from.
+type qrFound struct {
+	text    string
+	corners []point
+}
+
+// qrScan is what one QR attempt learned.
+type qrScan struct {
+	found      *qrFound
+	candidates []*detector.FinderPattern // finder-pattern candidates seen
+}
+
+// point is a position in some working image.
+type point struct{ x, y float64 }
+
+// scanQR looks for one QR code in the black matrix m.
+func scanQR(m *gozxing.BitMatrix, tryHarder bool) qrScan {
+	hints := map[gozxing.DecodeHintType]any{}
+	if tryHarder {
+		hints[gozxing.DecodeHintType_TRY_HARDER] = true
+	}
+	finder := detector.NewFinderPatternFinder(m, nil)
+	info, err := finder.Find(hints)
+	scan := qrScan{candidates: finder.GetPossibleCenters()}
+	if err == nil {
+		scan.found = decodeTriple(m, info, hints)
+	}
+	if scan.found == nil && len(scan.candidates) > 3 {
+		scan.found = decodeOtherTriples(m, scan.candidates, info, hints)
+	}
+	return scan
+}
+
+// decodeTriple samples and decodes the code framed by one finder triple.
+func decodeTriple(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any) *qrFound {
+	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
+	if err != nil {
+		return nil
+	}
+	res, err := decoder.NewDecoder().Decode(det.GetBits(), hints)
+	if err != nil {
+		return nil
+	}
+	return &qrFound{text: res.GetText(), corners: qrCorners(det.GetPoints(), det.GetBits().GetWidth())}
+}
+
+// qrCorners maps the symbol's corners to the image through the same
+// perspective transform the detector sampled with. points is the detector's
+// [bottomLeft, topLeft, topRight, alignment?].
+func qrCorners(points []gozxing.ResultPoint, dim int) []point {
+	if len(points) < 3 {
+		return nil
+	}
+	var align *detector.AlignmentPattern
+	if len(points) > 3 {
+		align, _ = points[3].(*detector.AlignmentPattern)
+	}
+	t := detector.Detector_createTransform(points[1], points[2], points[0], align, dim)
+	d := float64(dim)
+	xy := []float64{0, 0, d, 0, d, d, 0, d}
+	t.TransformPoints(xy)
+	return []point{{xy[0], xy[1]}, {xy[2], xy[3]}, {xy[4], xy[5]}, {xy[6], xy[7]}}
+}
+
+// decodeOtherTriples tries the candidate triples that look most like the
+// corners of a square, skipping the one already tried.
+func decodeOtherTriples(m *gozxing.BitMatrix, cands []*detector.FinderPattern, tried *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any) *qrFound {
+	for _, tr := range rankTriples(cands, altTriplesMax+1) {
+		bl, tl, trp := gozxing.ResultPoint_OrderBestPatterns(tr[0], tr[1], tr[2])
+		info := detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), trp.(*detector.FinderPattern))
+		if tried != nil && sameTriple(info, tried) {
+			continue
+		}
+		if f := decodeTriple(m, info, hints); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func sameTriple(a, b *detector.FinderPatternInfo) bool {
+	return a.GetTopLeft() == b.GetTopLeft() && a.GetTopRight() == b.GetTopRight() &&
+		a.GetBottomLeft() == b.GetBottomLeft()
+}
+
+// rankTriples returns up to n triples of candidates with similar module sizes
+// that are closest to an isosceles right triangle, best first.
+func rankTriples(c []*detector.FinderPattern, n int) [][3]*detector.FinderPattern {
+	const candidatesMax = 12 // 220 triples at most
+	c = c[:min(len(c), candidatesMax)]
+	type scored struct {
+		t [3]*detector.FinderPattern
+		d float64
+	}
+	var all []scored
+	for i := 0; i < len(c); i++ {
+		for j := i + 1; j < len(c); j++ {
+			for k := j + 1; k < len(c); k++ {
+				if d, ok := triangleDistortion(c[i], c[j], c[k]); ok {
+					all = append(all, scored{[3]*detector.FinderPattern{c[i], c[j], c[k]}, d})
+				}
+			}
+		}
+	}
+	out := make([][3]*detector.FinderPattern, 0, n)
+	for len(out) < n && len(all) > 0 {
+		best := 0
+		for i := range all {
+			if all[i].d < all[best].d {
+				best = i
+			}
+		}
+		out = append(out, all[best].t)
+		all[best] = all[len(all)-1]
+		all = all[:len(all)-1]
+	}
+	return out
+}
+
+// triangleDistortion scores how far three centres are from the corners of
+// an isosceles right triangle whose legs span a plausible number of modules
+// (0 is perfect), as gozxing's SelectBestPatterns does.
+func triangleDistortion(a, b, c *detector.FinderPattern) (float64, bool) {
+	ma, mb, mc := a.GetEstimatedModuleSize(), b.GetEstimatedModuleSize(), c.GetEstimatedModuleSize()
+	lo, hi := math.Min(ma, math.Min(mb, mc)), math.Max(ma, math.Max(mb, mc))
+	if hi > lo*1.4 {
+		return 0, false
+	}
+	s := []float64{sq(a, b), sq(b, c), sq(a, c)}
+	x, y, z := sort3(s[0], s[1], s[2])
+	mod := (ma + mb + mc) / 3
+	leg := math.Sqrt(y) / mod // modules between finder centres: 14 (v1) .. 170 (v40)
+	if leg < 12 || leg > 180 {
+		return 0, false
+	}
+	return (math.Abs(z-2*y) + math.Abs(z-2*x)) / z, true
+}
+
+func sq(a, b *detector.FinderPattern) float64 {
+	dx, dy := a.GetX()-b.GetX(), a.GetY()-b.GetY()
+	return dx*dx + dy*dy
+}
+
+func sort3(a, b, c float64) (float64, float64, float64) {
+	if a > b {
+		a, b = b, a
+	}
+	if b > c {
+		b, c = c, b
+	}
+	if a > b {
+		a, b = b, a
+	}
+	return a, b, c
+}
+
+// candidateBox returns a rectangle around the best candidate triple, grown by
+// margin times the triple's size, or false if there is no plausible triple.
+func candidateBox(cands []*detector.FinderPattern, margin float64) (image.Rectangle, bool) {
+	tr := rankTriples(cands, 1)
+	if len(tr) == 0 {
+		return image.Rectangle{}, false
+	}
+	minX, minY := math.Inf(1), math.Inf(1)
+	maxX, maxY := math.Inf(-1), math.Inf(-1)
+	for _, p := range tr[0] {
+		minX, maxX = math.Min(minX, p.GetX()), math.Max(maxX, p.GetX())
+		minY, maxY = math.Min(minY, p.GetY()), math.Max(maxY, p.GetY())
+	}
+	grow := margin * math.Max(maxX-minX, maxY-minY)
+	return image.Rect(int(minX-grow), int(minY-grow), int(maxX+grow)+1, int(maxY+grow)+1), true
+}

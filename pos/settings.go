@@ -1,0 +1,90 @@
+package pos
+
+import (
+	"strings"
+	"time"
+)
+
+// Settings are the shop's own choices, edited on the settings screen.
+type Settings struct {
+	ShopName      string       `json:"shop_name"`
+	Address       string       `json:"address"`
+	TaxNo         string       `json:"tax_no"` // 纳税人识别号
+	ReceiptHeader string       `json:"receipt_header"`
+	ReceiptFooter string       `json:"receipt_footer"`
+	PrinterKind   string       `json:"printer_kind"`   // none, file, tcp, device
+	PrinterTarget string       `json:"printer_target"` // a path or host:port
+	PaperWidth    int          `json:"paper_width"`    // 58 or 80 (mm)
+	Language      string       `json:"language"`       // zh or en
+	LargeFont     bool         `json:"large_font"`
+	CashRounding  RoundingRule `json:"cash_rounding"`
+	StoreCode     string       `json:"store_code"` // two digits in the order number
+	TillCode      string       `json:"till_code"`
+	TimeZone      string       `json:"time_zone"` // IANA name; Asia/Shanghai
+	Demo          bool         `json:"demo"`      // the built-in demo shop
+}
+
+// DefaultSettings are a new shop's settings.
+func DefaultSettings() Settings {
+	return Settings{
+		ShopName: "掌柜小店", ReceiptFooter: "谢谢惠顾，欢迎再来！", PrinterKind: "none",
+		PaperWidth: 58, Language: "zh", CashRounding: RoundNone,
+		StoreCode: "01", TillCode: "01", TimeZone: "Asia/Shanghai",
+	}
+}
+
+// Validate checks every field's range; the message names the field.
+func (s Settings) Validate() error {
+	switch {
+	case strings.TrimSpace(s.ShopName) == "":
+		return Errorf(CodeInvalid, "pos: settings: shop name is required")
+	case s.PaperWidth != 58 && s.PaperWidth != 80:
+		return Errorf(CodeInvalid, "pos: settings: paper width %d is not 58 or 80", s.PaperWidth)
+	case s.Language != "zh" && s.Language != "en":
+		return Errorf(CodeInvalid, "pos: settings: language %q", s.Language)
+	case s.CashRounding != RoundNone && s.CashRounding != RoundJiao && s.CashRounding != RoundYuan:
+		return Errorf(CodeInvalid, "pos: settings: cash rounding %q", s.CashRounding)
+	case !code2(s.StoreCode) || !code2(s.TillCode):
+		return Errorf(CodeInvalid, "pos: settings: store and till codes are two digits")
+	}
+	switch s.PrinterKind {
+	case "none":
+	case "file", "tcp", "device":
+		if strings.TrimSpace(s.PrinterTarget) == "" {
+			return Errorf(CodeInvalid, "pos: settings: printer %s needs a target", s.PrinterKind)
+		}
+	default:
+		return Errorf(CodeInvalid, "pos: settings: printer kind %q", s.PrinterKind)
+	}
+	if _, err := time.LoadLocation(s.TimeZone); err != nil {
+		return Errorf(CodeInvalid, "pos: settings: time zone %q: %w", s.TimeZone, err)
+	}
+	return nil
+}
+
+func code2(s string) bool { return len(s) == 2 && strings.Trim(s, "0123456789") == "" }
+
+// Location returns the shop's time zone, or China Standard Time when the
+// name cannot be loaded (a machine without tzdata).
+func (s Settings) Location() *time.Location {
+	if loc, err := time.LoadLocation(s.TimeZone); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
+
+// Role is what a staff member may do.
+type Role string
+
+// Roles.
+const (
+	RoleOwner   Role = "owner"   // 店主: everything
+	RoleCashier Role = "cashier" // 收银员: sell, hold, reprint
+)
+
+// Staff is a person who works the till.
+type Staff struct {
+	ID   int64
+	Name string
+	Role Role
+}
