@@ -20,7 +20,7 @@ const (
 func ParseBarcode(s string) (string, BarcodeKind, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 32 {
-		return "", BarcodeInvalid, Errorf(CodeInvalid, "pos: bad barcode length %d", len(s))
+		return "", BarcodeInvalid, Errorf(CodeInvalid, "pos: barcode length %d: %w", len(s), ErrBadBarcode)
 	}
 	allDigits := strings.Trim(s, "0123456789") == ""
 	if allDigits {
@@ -35,7 +35,7 @@ func ParseBarcode(s string) (string, BarcodeKind, error) {
 	}
 	for _, r := range s {
 		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' || r == '_') {
-			return "", BarcodeInvalid, Errorf(CodeInvalid, "pos: bad barcode character %q", r)
+			return "", BarcodeInvalid, Errorf(CodeInvalid, "pos: barcode character %q: %w", r, ErrBadBarcode)
 		}
 	}
 	return strings.ToUpper(s), BarcodeInternal, nil
@@ -43,7 +43,7 @@ func ParseBarcode(s string) (string, BarcodeKind, error) {
 
 func checked(s string, k BarcodeKind) (string, BarcodeKind, error) {
 	if !CheckDigitOK(s) {
-		return "", BarcodeInvalid, Errorf(CodeInvalid, "pos: barcode %s has a wrong check digit", s)
+		return "", BarcodeInvalid, Errorf(CodeInvalid, "pos: barcode %s check digit: %w", s, ErrBadBarcode)
 	}
 	return s, k, nil
 }

@@ -50,6 +50,7 @@ func ErrorCode(err error) Code {
 // Sentinel errors the screens explain in words of their own.
 var (
 	ErrUnknownItem    = Errorf(CodeNotFound, "pos: unknown item")
+	ErrBadBarcode     = Errorf(CodeInvalid, "pos: bad barcode")
 	ErrEmptyCart      = Errorf(CodeInvalid, "pos: the cart is empty")
 	ErrBadQty         = Errorf(CodeInvalid, "pos: bad quantity")
 	ErrBadDiscount    = Errorf(CodeInvalid, "pos: bad discount")

@@ -12,7 +12,7 @@ import (
 
 var (
 	cola  = pos.Product{ID: 1, Barcode: "6901234567892", Name: "可口可乐 330ml", Unit: "瓶", Price: 300, Active: true}
-	chips = pos.Product{ID: 2, Barcode: "6902345678907", Name: "乐事薯片 70g", Unit: "袋", Price: 750, MemberPrice: 650, Active: true}
+	chips = pos.Product{ID: 2, Barcode: "6902345678903", Name: "乐事薯片 70g", Unit: "袋", Price: 750, MemberPrice: 650, Active: true}
 	apple = pos.Product{ID: 3, Barcode: "2000001000007", Name: "红富士苹果", Unit: "kg", Price: 1290, ByWeight: true, Active: true}
 	at    = time.Date(2026, 11, 25, 3, 4, 5, 0, time.UTC)
 )

@@ -2,6 +2,7 @@ package pos
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"zhanggui/pos/ledger"
@@ -236,4 +237,15 @@ func SaleNo(store, till string, day time.Time, seq int) string {
 func BusinessDay(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
 	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+}
+
+// Matches reports whether the orders screen's search text q finds s: part of
+// the order number, or the exact total ("12.5", "12.50", "¥12.50").
+func (s *Sale) Matches(q string) bool {
+	q = strings.TrimSpace(q)
+	if q == "" || strings.Contains(s.No, q) {
+		return true
+	}
+	f, err := money.Parse(strings.TrimPrefix(q, "¥"))
+	return err == nil && f == s.Total
 }

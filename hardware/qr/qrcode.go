@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
@@ -17,8 +18,12 @@ import (
 //     happens when glare or a decoy barcode adds look-alike patterns;
 //   - report the code's four corners instead of the finder centres.
 
-// altTriplesMax bounds the other candidate triples tried after the best one.
-const altTriplesMax = 6
+// altTriplesMax bounds the other candidate triples tried after the best
+// one; each gets only the altNudges nearest resamplings.
+const (
+	altTriplesMax = 6
+	altNudges     = 8
+)
 
 // qrFound is a decoded QR code in the coordinates of the image it came from.
 type qrFound struct {
@@ -45,7 +50,7 @@ func scanQR(m *gozxing.BitMatrix, tryHarder bool) qrScan {
 	info, err := finder.Find(hints)
 	scan := qrScan{candidates: finder.GetPossibleCenters()}
 	if err == nil {
-		scan.found = decodeTriple(m, info, hints)
+		scan.found = decodeTriple(m, info, hints, brNudges)
 	}
 	if scan.found == nil && len(scan.candidates) > 3 {
 		scan.found = decodeOtherTriples(m, scan.candidates, info, hints)
@@ -54,16 +59,108 @@ func scanQR(m *gozxing.BitMatrix, tryHarder bool) qrScan {
 }
 
 // decodeTriple samples and decodes the code framed by one finder triple.
-func decodeTriple(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any) *qrFound {
+// If that fails it resamples with the fourth corner moved by each of nudges.
+func decodeTriple(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any, nudges []point) *qrFound {
 	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
 	if err != nil {
-		return nil
+		return refineTriple(m, info, estimateDimension(info), nil, hints, nudges)
 	}
 	res, err := decoder.NewDecoder().Decode(det.GetBits(), hints)
 	if err != nil {
-		return nil
+		var align *detector.AlignmentPattern
+		if pts := det.GetPoints(); len(pts) > 3 {
+			align, _ = pts[3].(*detector.AlignmentPattern)
+		}
+		return refineTriple(m, info, det.GetBits().GetWidth(), align, hints, nudges)
 	}
 	return &qrFound{text: res.GetText(), corners: qrCorners(det.GetPoints(), det.GetBits().GetWidth())}
+}
+
+// brNudges are the offsets, in modules along the code's axes (half-module
+// steps), tried for the
+// fourth point of the sampling grid, nearest first. Without an alignment
+// pattern (version 1, or one not found) gozxing assumes a parallelogram, so a
+// slightly tilted phone puts the bottom-right modules half a module off and
+// the Reed-Solomon check fails; zbar reads those frames.
+var brNudges = func() []point {
+	const nudgeRings = 3 // ±1.5 modules: on the corpus ±1 read 4 fewer frames, ±3 none more
+	var out []point
+	for r := 1; r <= nudgeRings; r++ {
+		for dy := -r; dy <= r; dy++ {
+			for dx := -r; dx <= r; dx++ {
+				if max(abs(dx), abs(dy)) == r {
+					out = append(out, point{float64(dx) / 2, float64(dy) / 2})
+				}
+			}
+		}
+	}
+	return out
+}()
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// refineTriple resamples the code with the fourth point nudged around its
+// estimate until the decoder's error correction accepts the grid.
+func refineTriple(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, dim int, align *detector.AlignmentPattern, hints map[gozxing.DecodeHintType]any, nudges []point) *qrFound {
+	if dim < 21 {
+		return nil
+	}
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	d := float64(dim)
+	src := d - 3.5 // module coordinate of the fourth point
+	brX, brY := tr.GetX()-tl.GetX()+bl.GetX(), tr.GetY()-tl.GetY()+bl.GetY()
+	if align != nil {
+		src = d - 6.5
+		brX, brY = align.GetX(), align.GetY()
+	}
+	span := d - 7 // modules between finder centres
+	ux, uy := (tr.GetX()-tl.GetX())/span, (tr.GetY()-tl.GetY())/span
+	vx, vy := (bl.GetX()-tl.GetX())/span, (bl.GetY()-tl.GetY())/span
+	dec := decoder.NewDecoder()
+	for _, n := range nudges {
+		x, y := brX+n.x*ux+n.y*vx, brY+n.x*uy+n.y*vy
+		t := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+			3.5, 3.5, d-3.5, 3.5, src, src, 3.5, d-3.5,
+			tl.GetX(), tl.GetY(), tr.GetX(), tr.GetY(), x, y, bl.GetX(), bl.GetY())
+		bits, err := detector.Detector_sampleGrid(m, t, dim)
+		if err != nil {
+			continue
+		}
+		res, err := dec.Decode(bits, hints)
+		if err != nil {
+			continue
+		}
+		xy := []float64{0, 0, d, 0, d, d, 0, d}
+		t.TransformPoints(xy)
+		return &qrFound{text: res.GetText(), corners: []point{{xy[0], xy[1]}, {xy[2], xy[3]}, {xy[4], xy[5]}, {xy[6], xy[7]}}}
+	}
+	return nil
+}
+
+// estimateDimension guesses the symbol's size in modules from the finder
+// centres and their module sizes, rounded to a valid size (4k+1).
+func estimateDimension(info *detector.FinderPatternInfo) int {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	if ms <= 0 {
+		return 0
+	}
+	span := (gozxing.ResultPoint_Distance(tl, tr) + gozxing.ResultPoint_Distance(tl, bl)) / 2 / ms
+	dim := int(math.Round(span)) + 7
+	switch dim & 3 {
+	case 0:
+		dim++
+	case 2:
+		dim--
+	case 3:
+		dim += 2
+	}
+	return dim
 }
 
 // qrCorners maps the symbol's corners to the image through the same
@@ -93,7 +190,7 @@ func decodeOtherTriples(m *gozxing.BitMatrix, cands []*detector.FinderPattern, t
 		if tried != nil && sameTriple(info, tried) {
 			continue
 		}
-		if f := decodeTriple(m, info, hints); f != nil {
+		if f := decodeTriple(m, info, hints, brNudges[:altNudges]); f != nil {
 			return f
 		}
 	}

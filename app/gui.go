@@ -1,0 +1,109 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"zhanggui/app/ui"
+	"zhanggui/assets"
+	"zhanggui/pos"
+	"zhanggui/reports"
+	"zhanggui/storage"
+)
+
+// runGUI opens the till's window. With no configuration it opens the demo shop.
+func runGUI(e *env, args []string) int {
+	ctx := context.Background()
+	logFile, err := openLog(e.dataDir)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	defer logFile.Close()
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(logFile, e.stderr), nil))
+	start := time.Now()
+	db, err := openShop(ctx, e.dataDir, true)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	defer db.Close()
+	fa := fyneapp.NewWithID("cn.zhanggui.till")
+	fa.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	w := fa.NewWindow("掌柜")
+	deps, stop, err := newDeps(ctx, db, log)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	defer stop()
+	if _, err := ui.New(deps, w); err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	w.Resize(fyne.NewSize(1280, 720))
+	log.Info("till ready", "products", deps.Catalog.Len(), "startup", time.Since(start))
+	w.ShowAndRun()
+	return 0
+}
+
+func openLog(dataDir string) (*os.File, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("app: data directory %s: %w", dataDir, err)
+	}
+	return os.OpenFile(filepath.Join(dataDir, "zhanggui.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+}
+
+// newDeps wires the screens to the database, the catalogue and the printer.
+// stop ends the print queue.
+func newDeps(ctx context.Context, db *storage.DB, log *slog.Logger) (ui.Deps, func(), error) {
+	catalog, err := loadCatalog(ctx, db)
+	if err != nil {
+		return ui.Deps{}, nil, err
+	}
+	staff, err := db.Staff(ctx)
+	if err != nil {
+		return ui.Deps{}, nil, err
+	}
+	st, err := db.Settings(ctx)
+	if err != nil {
+		return ui.Deps{}, nil, err
+	}
+	prints := newPrintService(log)
+	if err := prints.use(st); err != nil {
+		log.Warn("printer", "err", err) // the till sells without one; settings can fix it
+	}
+	d := ui.Deps{
+		Products: db, Sales: db, Carts: db, Settings: db, Catalog: catalog, Staff: staff,
+		Printer: prints, PrinterFor: func(s pos.Settings) (ui.ReceiptSink, error) { return prints, prints.use(s) },
+		PrintErrors:    prints.results,
+		ImportProducts: reports.ImportProductsFile,
+		ExportProducts: reports.ExportProductsFile,
+		WriteTemplate:  writeTemplateFile,
+		Backup:         db.Backup,
+		NewID:          newID,
+		Now:            time.Now,
+		Log:            log,
+	}
+	return d, prints.close, nil
+}
+
+func writeTemplateFile(path, lang string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("app: template %s: %w", path, err)
+	}
+	if err := reports.WriteTemplateXLSX(f, lang); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

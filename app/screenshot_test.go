@@ -1,0 +1,200 @@
+package app
+
+import (
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"zhanggui/pos"
+)
+
+// TestScreenshots runs the real binary in a real window under Xvfb with a
+// cart of Chinese items, screenshots the checkout, orders, products and
+// settings screens, and fails if a screen is blank. make test and make
+// screenshot start Xvfb and pass its display in ZHANGGUI_TEST_DISPLAY;
+// ZHANGGUI_SCREENSHOT_DIR keeps the PNGs (the README's pictures).
+func TestScreenshots(t *testing.T) {
+	display := os.Getenv("ZHANGGUI_TEST_DISPLAY")
+	if display == "" {
+		if os.Getenv("ZHANGGUI_REQUIRE_XVFB") != "" {
+			t.Fatal("ZHANGGUI_REQUIRE_XVFB is set but no ZHANGGUI_TEST_DISPLAY: make test starts Xvfb")
+		}
+		t.Skip("no X display for the real window (make test provides one)")
+	}
+	for _, tool := range []string{"xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: make test installs it", tool)
+		}
+	}
+	outDir := os.Getenv("ZHANGGUI_SCREENSHOT_DIR")
+	if outDir == "" {
+		outDir = t.TempDir()
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := buildBinary(t)
+	dataDir := t.TempDir()
+	seedScreenshotShop(t, dataDir)
+
+	cmd := exec.Command(bin, "--data-dir", dataDir)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=zh_CN.UTF-8")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Kill() // the test is over; the window goes with it
+		_ = cmd.Wait()
+	}()
+	win := waitWindow(t, display, "掌柜")
+	for i, name := range []string{"checkout", "orders", "products", "settings"} {
+		if i > 0 {
+			// No window manager runs under Xvfb: focus the window directly.
+			x(t, display, "xdotool", "windowfocus", "--sync", win)
+			x(t, display, "xdotool", "key", "ctrl+"+string(rune('1'+i)))
+		}
+		time.Sleep(700 * time.Millisecond) // let Fyne paint the screen
+		path := filepath.Join(outDir, name+".png")
+		x(t, display, "timeout", "20", "import", "-window", "root", path)
+		checkNotBlank(t, path)
+	}
+}
+
+// buildBinary builds the till into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "zhanggui")
+	out, err := exec.Command("go", "build", "-o", bin, "zhanggui").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// seedScreenshotShop makes the demo shop with two sales today and a sale in
+// progress holding Chinese items, which the till resumes at start.
+func seedScreenshotShop(t *testing.T, dataDir string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := openShop(ctx, dataDir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cat, err := loadCatalog(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := cat.All()
+	if len(all) < 150 {
+		t.Fatalf("demo shop has %d products", len(all))
+	}
+	st, _ := db.Settings(ctx)
+	for n := 0; n < 2; n++ {
+		cart := &pos.Cart{ID: newID()}
+		for _, p := range all[n*7 : n*7+4] {
+			qty := pos.OnePiece
+			if p.ByWeight {
+				qty = 456
+			}
+			if err := cart.Add(p, qty); err != nil {
+				t.Fatal(err)
+			}
+		}
+		due, _ := cart.Due(pos.RoundNone, true)
+		td, _ := pos.CashTender(due, due+(100-due%100))
+		now := time.Now()
+		no, err := db.NextSaleNo(ctx, pos.BusinessDay(now, st.Location()), st.StoreCode, st.TillCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := cart.Checkout(pos.Checkout{ID: cart.ID, No: no, EntryID: newID(), At: now, Cashier: "收银员",
+			Training: true, Tenders: []pos.Tender{td}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveSale(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cart := &pos.Cart{ID: newID()}
+	for _, name := range []string{"可口可乐", "农夫山泉", "康师傅", "苹果"} {
+		if found := cat.Search(name, 1); len(found) == 1 {
+			qty := pos.OnePiece
+			if found[0].ByWeight {
+				qty = 356
+			}
+			if err := cart.Add(found[0], qty); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(cart.Lines) < 3 {
+		t.Fatalf("demo shop lacks the screenshot's items: %+v", cart.Lines)
+	}
+	if err := db.SaveCart(ctx, cart, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitWindow(t *testing.T, display, name string) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		cmd := exec.Command("xdotool", "search", "--name", name)
+		cmd.Env = append(os.Environ(), "DISPLAY="+display)
+		if out, err := cmd.Output(); err == nil && strings.TrimSpace(string(out)) != "" {
+			return strings.Fields(string(out))[0]
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("no window named %q appeared on %s", name, display)
+	return ""
+}
+
+func x(t *testing.T, display string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// checkNotBlank fails unless the screenshot shows a drawn window: many
+// colours (anti-aliased text) and a good share of non-background pixels.
+func checkNotBlank(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	colours, ink := map[uint32]bool{}, 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colours[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
+			if r>>8 < 160 && g>>8 < 160 && bl>>8 < 160 {
+				ink++
+			}
+		}
+	}
+	total := (b.Dx() / 2) * (b.Dy() / 2)
+	t.Logf("%s: %d colours, %.1f%% dark pixels", filepath.Base(path), len(colours), 100*float64(ink)/float64(total))
+	if len(colours) < 30 || ink < total/200 {
+		t.Errorf("%s looks blank: %d colours, %d dark pixels of %d", path, len(colours), ink, total)
+	}
+	_ = image.Point{}
+}

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"zhanggui/pos"
+)
+
+// App is the till's main window: the checkout, orders, products and
+// settings screens in tabs.
+type App struct {
+	deps     Deps
+	win      fyne.Window
+	settings pos.Settings
+	cashier  pos.Staff
+	theme    *Theme
+	printer  ReceiptSink
+
+	tabs     *container.AppTabs
+	checkout *checkoutScreen
+	orders   *ordersScreen
+	products *productsScreen
+	setup    *settingsScreen
+	banner   *widget.Label
+
+	pay *cashDialog // the open cash dialog, if any
+	ask *askState   // the open input dialog, if any
+}
+
+// New builds the screens into win. The caller shows the window.
+func New(deps Deps, win fyne.Window) (*App, error) {
+	st, err := deps.Settings.Settings(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("ui: load settings: %w", err)
+	}
+	a := &App{deps: deps, win: win, settings: st, theme: &Theme{Large: st.LargeFont}, printer: deps.Printer}
+	if len(deps.Staff) > 0 {
+		a.cashier = deps.Staff[0]
+	}
+	SetLanguage(st.Language)
+	fyne.CurrentApp().Settings().SetTheme(a.theme)
+	a.build()
+	go a.watchPrints()
+	return a, nil
+}
+
+// build makes every screen; a language change builds them again.
+func (a *App) build() {
+	a.checkout = newCheckoutScreen(a)
+	a.orders = newOrdersScreen(a)
+	a.products = newProductsScreen(a)
+	a.setup = newSettingsScreen(a)
+	a.tabs = container.NewAppTabs(
+		container.NewTabItem(T("Checkout"), a.checkout.content),
+		container.NewTabItem(T("Orders"), a.orders.content),
+		container.NewTabItem(T("Products"), a.products.content),
+		container.NewTabItem(T("Settings"), a.setup.content),
+	)
+	a.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Content == a.checkout.content {
+			a.win.Canvas().Focus(a.checkout.scan)
+		}
+	}
+	a.banner = widget.NewLabel("")
+	a.banner.Importance = widget.WarningImportance
+	a.showTitle()
+	a.win.SetContent(container.NewBorder(a.banner, nil, nil, nil, a.tabs))
+	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if a.tabs.Selected().Content == a.checkout.content {
+			a.checkout.onKey(k.Name)
+		}
+	})
+	for key, i := range tabKeys {
+		a.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl},
+			func(fyne.Shortcut) { a.selectTab(i) })
+	}
+	a.checkout.scan.onTab = a.selectTab
+	a.win.Canvas().Focus(a.checkout.scan)
+}
+
+// selectTab shows screen i (Ctrl+1…4).
+func (a *App) selectTab(i int) {
+	a.tabs.SelectIndex(i)
+	if i == 0 {
+		a.win.Canvas().Focus(a.checkout.scan)
+	} else {
+		a.win.Canvas().Unfocus()
+	}
+}
+
+func (a *App) showTitle() {
+	title := T("Zhanggui") + " · " + a.settings.ShopName
+	banner := Tf("%s · on duty: %s", a.settings.ShopName, a.cashier.Name)
+	if a.settings.Demo {
+		title += " " + T("(demo data)")
+		banner += " · " + T("DEMO SHOP: demo data, receipts marked TRAINING")
+	}
+	a.win.SetTitle(title)
+	a.banner.SetText(banner)
+}
+
+// loadCart resumes the sale in progress, or starts a new one.
+func (a *App) loadCart() *pos.Cart {
+	c, err := a.deps.Carts.CurrentCart(context.Background())
+	if err != nil {
+		a.deps.Log.Error("load cart", "err", err)
+	}
+	if c == nil {
+		c = &pos.Cart{ID: a.deps.NewID()}
+	}
+	return c
+}
+
+// watchPrints shows printer failures; the receipt can be reprinted (F10).
+func (a *App) watchPrints() {
+	if a.deps.PrintErrors == nil {
+		return
+	}
+	for r := range a.deps.PrintErrors {
+		if r.Err == nil {
+			continue
+		}
+		a.deps.Log.Warn("print failed", "job", r.Job, "err", r.Err)
+		msg := printerMessage(r.Err)
+		fyne.Do(func() { a.checkout.msg.SetText(msg + " " + T("(F10 reprints)")) })
+	}
+}
+
+// applySettings takes new settings into use: language, font, printer.
+func (a *App) applySettings(st pos.Settings) error {
+	if a.deps.PrinterFor != nil {
+		p, err := a.deps.PrinterFor(st)
+		if err != nil {
+			return err
+		}
+		a.printer = p
+	}
+	relayout := st.Language != a.settings.Language || st.LargeFont != a.settings.LargeFont
+	a.settings = st
+	a.theme.Large = st.LargeFont
+	SetLanguage(st.Language)
+	if relayout {
+		fyne.CurrentApp().Settings().SetTheme(&Theme{Large: st.LargeFont})
+		a.build()
+		a.tabs.SelectIndex(3)
+	}
+	a.showTitle()
+	return nil
+}

@@ -1,0 +1,410 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"zhanggui/pos"
+	"zhanggui/pos/money"
+)
+
+// checkoutScreen is the counter. cart is the model tests read; refresh is
+// the only method that writes the cart's widgets.
+type checkoutScreen struct {
+	app      *App
+	cart     *pos.Cart
+	selected int           // the selected cart line, -1 for none
+	results  []pos.Product // search-as-you-type results
+	picked   int           // the selected result
+	lastSale *pos.Sale
+
+	scan       *keyEntry
+	resultList *widget.List
+	lines      *widget.List
+	items      *widget.Label
+	subtotal   *widget.Label
+	discount   *widget.Label
+	total      *canvas.Text
+	change     *canvas.Text
+	lastInfo   *widget.Label
+	msg        *widget.Label
+	content    fyne.CanvasObject
+}
+
+var lineCols = columns{0.06, 0.40, 0.14, 0.13, 0.12, 0.15}
+
+func newCheckoutScreen(a *App) *checkoutScreen {
+	s := &checkoutScreen{app: a, selected: -1}
+	s.cart = a.loadCart()
+	s.build()
+	s.refresh()
+	return s
+}
+
+func (s *checkoutScreen) build() {
+	s.scan = newKeyEntry()
+	s.scan.SetPlaceHolder(T("Scan a barcode, or type a code / name / pinyin (kkl) and press Enter"))
+	s.scan.OnSubmitted = s.onEnter
+	s.scan.OnChanged = s.onSearch
+	s.scan.onKey = s.onKey
+	s.scan.onRune = s.onRune
+
+	s.resultList = widget.NewList(func() int { return len(s.results) }, func() fyne.CanvasObject {
+		r, _ := row(columns{0.55, 0.25, 0.2}, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading, fyne.TextAlignTrailing})
+		return r
+	}, s.updateResult)
+	s.resultList.OnSelected = func(i widget.ListItemID) { s.picked = i }
+
+	s.lines = widget.NewList(func() int { return len(s.cart.Lines) }, func() fyne.CanvasObject {
+		r, _ := row(lineCols, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading,
+			fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing})
+		return r
+	}, s.updateLine)
+	s.lines.OnSelected = func(i widget.ListItemID) { s.selected = i; s.app.win.Canvas().Focus(s.scan) }
+
+	s.items, s.subtotal, s.discount = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	s.total, s.change = bigText(44), bigText(30)
+	s.lastInfo = widget.NewLabel("")
+	s.lastInfo.Wrapping = fyne.TextWrapWord
+	s.msg = widget.NewLabel("")
+	s.msg.Importance = widget.DangerImportance
+	s.msg.Wrapping = fyne.TextWrapWord
+	s.content = s.layout()
+}
+
+func (s *checkoutScreen) layout() fyne.CanvasObject {
+	head, hl := row(lineCols, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading,
+		fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing})
+	for i, h := range []string{"#", "Item", "Qty", "Price", "Discount", "Amount"} {
+		hl[i].SetText(T(h))
+		hl[i].TextStyle.Bold = true
+	}
+	results := container.NewGridWrap(fyne.NewSize(10, 0)) // placeholder for sizing
+	_ = results
+	searchBox := container.NewBorder(s.scan, nil, nil, nil, s.resultList)
+	left := container.NewVSplit(searchBox, container.NewBorder(head, nil, nil, nil, s.lines))
+	left.Offset = 0.28
+
+	totals := widget.NewForm(
+		widget.NewFormItem(T("Items"), s.items),
+		widget.NewFormItem(T("Subtotal"), s.subtotal),
+		widget.NewFormItem(T("Discount"), s.discount),
+	)
+	keys := container.NewGridWithColumns(2,
+		keyButton("F12", "Cash", s.onPayCash),
+		keyButton("F3", "Quantity", s.onQtyDialog),
+		keyButton("F4", "Line discount", s.onLineDiscount),
+		keyButton("F5", "Order discount", s.onOrderDiscount),
+		keyButton("Del", "Remove line", s.onRemove),
+		keyButton("F8", "Clear sale", s.onClear),
+		keyButton("F6", "Hold", s.onHold),
+		keyButton("F7", "Resume", s.onResume),
+		keyButton("F10", "Reprint", s.onReprint),
+		keyButton("F2", "Search", func() { s.app.win.Canvas().Focus(s.scan) }),
+	)
+	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · Esc clear input · Ctrl+1…4 switch screens"))
+	hint.Wrapping = fyne.TextWrapWord
+	dueLabel := widget.NewLabel(T("Total due"))
+	right := container.NewVBox(totals, dueLabel, s.total, widget.NewSeparator(), keys, hint,
+		widget.NewSeparator(), s.change, s.lastInfo, s.msg)
+	split := container.NewHSplit(left, container.NewPadded(right))
+	split.Offset = 0.66
+	return split
+}
+
+func (s *checkoutScreen) updateResult(i widget.ListItemID, o fyne.CanvasObject) {
+	if i >= len(s.results) {
+		return
+	}
+	p := s.results[i]
+	c := o.(*fyne.Container)
+	c.Objects[0].(*widget.Label).SetText(p.Name)
+	c.Objects[1].(*widget.Label).SetText(p.Barcode)
+	c.Objects[2].(*widget.Label).SetText(p.Price.Yuan() + "/" + p.Unit)
+}
+
+func (s *checkoutScreen) updateLine(i widget.ListItemID, o fyne.CanvasObject) {
+	t := s.cart.Totals()
+	if i >= len(t.Lines) {
+		return
+	}
+	l := t.Lines[i]
+	c := o.(*fyne.Container)
+	cells := []string{
+		fmt.Sprint(i + 1), l.Name, l.Qty.String() + " " + l.Unit, l.UnitPrice.String(),
+		discountText(l.LineDiscount + l.OrderShare), l.Amount.String(),
+	}
+	for j, text := range cells {
+		lb := c.Objects[j].(*widget.Label)
+		lb.TextStyle.Bold = i == s.selected
+		lb.SetText(text)
+	}
+}
+
+func discountText(f money.Fen) string {
+	if f == 0 {
+		return ""
+	}
+	return "-" + f.String()
+}
+
+// refresh shows the cart.
+func (s *checkoutScreen) refresh() {
+	t := s.cart.Totals()
+	if s.selected >= len(s.cart.Lines) {
+		s.selected = len(s.cart.Lines) - 1
+	}
+	s.items.SetText(fmt.Sprint(t.Items))
+	s.subtotal.SetText(t.Subtotal.Yuan())
+	s.discount.SetText(t.Discount.Yuan())
+	s.total.Text = t.Total.Yuan()
+	s.total.Refresh()
+	s.lines.Refresh()
+	if s.selected >= 0 {
+		s.lines.Select(s.selected)
+	} else {
+		s.lines.UnselectAll()
+	}
+}
+
+// showError tells the cashier what went wrong, and logs it in full.
+func (s *checkoutScreen) showError(err error) {
+	if err == nil {
+		s.msg.SetText("")
+		return
+	}
+	s.app.deps.Log.Warn("checkout", "err", err)
+	s.msg.SetText(cashierMessage(err))
+}
+
+// onSearch runs search-as-you-type for anything that is not a plain code.
+func (s *checkoutScreen) onSearch(text string) {
+	q := strings.TrimSpace(text)
+	q, _ = splitQty(q)
+	s.results, s.picked = nil, 0
+	if q != "" && !isDigits(q) {
+		s.results = s.app.deps.Catalog.Search(q, 8)
+	}
+	s.resultList.Refresh()
+	if len(s.results) > 0 {
+		s.resultList.Select(0)
+	}
+}
+
+func isDigits(s string) bool { return strings.Trim(s, "0123456789") == "" }
+
+// splitQty reads "3*6901234567892" or "0.356*苹果": a quantity typed before
+// the code. It returns the code part and the quantity text ("" if none).
+func splitQty(text string) (code, qty string) {
+	i := strings.IndexAny(text, "*xX×")
+	if i <= 0 {
+		return text, ""
+	}
+	q := strings.TrimSpace(text[:i])
+	if _, err := pos.ParseQty(q); err != nil {
+		return text, ""
+	}
+	_, size := utf8DecodeAt(text, i)
+	return strings.TrimSpace(text[i+size:]), q
+}
+
+// onEnter adds the scanned or typed code, or the picked search result.
+func (s *checkoutScreen) onEnter(text string) {
+	code, qtyText := splitQty(strings.TrimSpace(text))
+	if code == "" {
+		return
+	}
+	qty := pos.Qty(0)
+	if qtyText != "" {
+		qty, _ = pos.ParseQty(qtyText) // splitQty checked it
+	}
+	p, err := s.app.deps.Catalog.ByBarcode(code)
+	if pos.ErrorCode(err) != pos.CodeNotFound && err != nil && len(s.results) == 0 {
+		s.showError(err)
+		return
+	}
+	if err != nil && len(s.results) > 0 {
+		p, err = s.results[min(s.picked, len(s.results)-1)], nil
+	}
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	s.addProduct(p, qty)
+}
+
+// addProduct puts p on the cart; a weighed item without a typed weight asks for it.
+func (s *checkoutScreen) addProduct(p pos.Product, qty pos.Qty) {
+	if qty == 0 && p.ByWeight {
+		s.askText(Tf("Weight of %s (%s)", p.Name, p.Unit), "0.500", func(v string) error {
+			q, err := pos.ParseQty(v)
+			if err == nil {
+				s.addProduct(p, q)
+			}
+			return err
+		})
+		return
+	}
+	if qty == 0 {
+		qty = pos.OnePiece
+	}
+	err := s.cart.Add(p, qty)
+	s.showError(err)
+	if err == nil {
+		s.scan.SetText("")
+		s.change.Text, s.lastInfo.Text = "", ""
+		s.change.Refresh()
+		s.lastInfo.Refresh()
+		s.selected = s.lineOf(p)
+		s.saveCart()
+	}
+	s.refresh()
+}
+
+func (s *checkoutScreen) lineOf(p pos.Product) int {
+	for i := len(s.cart.Lines) - 1; i >= 0; i-- {
+		if s.cart.Lines[i].Barcode == p.Barcode {
+			return i
+		}
+	}
+	return -1
+}
+
+// saveCart keeps the sale in progress durable, so a restart resumes it.
+func (s *checkoutScreen) saveCart() {
+	if err := s.app.deps.Carts.SaveCart(context.Background(), s.cart, false); err != nil {
+		s.showError(err)
+	}
+}
+
+// onKey handles the counter's keys; it reports whether it used the key.
+func (s *checkoutScreen) onKey(k fyne.KeyName) bool {
+	actions := map[fyne.KeyName]func(){
+		fyne.KeyF2: func() { s.app.win.Canvas().Focus(s.scan) }, fyne.KeyF3: s.onQtyDialog,
+		fyne.KeyF4: s.onLineDiscount, fyne.KeyF5: s.onOrderDiscount, fyne.KeyF6: s.onHold,
+		fyne.KeyF7: s.onResume, fyne.KeyF8: s.onClear, fyne.KeyF10: s.onReprint, fyne.KeyF12: s.onPayCash,
+		fyne.KeyDelete: s.onRemove, fyne.KeyUp: func() { s.move(-1) }, fyne.KeyDown: func() { s.move(1) },
+		fyne.KeyEscape: func() { s.scan.SetText(""); s.showError(nil) },
+	}
+	if k == fyne.KeyDelete && s.scan.Text != "" {
+		return false // deleting typed text
+	}
+	if f, ok := actions[k]; ok {
+		f()
+		return true
+	}
+	return false
+}
+
+func (s *checkoutScreen) onRune(r rune) bool {
+	switch r {
+	case '+':
+		s.step(pos.OnePiece)
+	case '-':
+		s.step(-pos.OnePiece)
+	default:
+		return false
+	}
+	return true
+}
+
+// move selects the next or previous search result while searching, else cart line.
+func (s *checkoutScreen) move(d int) {
+	if len(s.results) > 0 {
+		s.picked = (s.picked + d + len(s.results)) % len(s.results)
+		s.resultList.Select(s.picked)
+		return
+	}
+	if n := len(s.cart.Lines); n > 0 {
+		s.selected = (s.selected + d + n) % n
+		s.refresh()
+	}
+}
+
+func (s *checkoutScreen) step(d pos.Qty) {
+	s.change1(func() error { return s.cart.Step(s.selected, d) })
+}
+
+// change1 applies one change to the cart, then saves and shows it.
+func (s *checkoutScreen) change1(f func() error) {
+	err := f()
+	s.showError(err)
+	if err == nil {
+		s.saveCart()
+	}
+	s.refresh()
+}
+
+func (s *checkoutScreen) onRemove() {
+	s.change1(func() error { return s.cart.Remove(s.selected) })
+}
+
+func (s *checkoutScreen) onClear() {
+	if len(s.cart.Lines) == 0 {
+		return
+	}
+	s.confirm(T("Clear this sale?"), func() {
+		s.cart.Clear()
+		s.selected = -1
+		s.change1(func() error { return nil })
+	})
+}
+
+func (s *checkoutScreen) onQtyDialog() {
+	if s.selected < 0 || s.selected >= len(s.cart.Lines) {
+		s.showError(pos.ErrNoLine)
+		return
+	}
+	l := s.cart.Lines[s.selected]
+	s.askText(Tf("Quantity of %s (%s)", l.Name, l.Unit), l.Qty.String(), func(v string) error {
+		q, err := pos.ParseQty(v)
+		if err != nil {
+			return err
+		}
+		i := s.selected
+		return s.apply(func() error { return s.cart.SetQty(i, q) })
+	})
+}
+
+func (s *checkoutScreen) onLineDiscount() {
+	if s.selected < 0 || s.selected >= len(s.cart.Lines) {
+		s.showError(pos.ErrNoLine)
+		return
+	}
+	l := s.cart.Lines[s.selected]
+	s.askText(Tf("Discount on %s: 10%% · 9折 · 5 (yuan)", l.Name), l.Discount.String(), func(v string) error {
+		d, err := pos.ParseDiscount(v)
+		if err != nil {
+			return err
+		}
+		i := s.selected
+		return s.apply(func() error { return s.cart.SetLineDiscount(i, d) })
+	})
+}
+
+func (s *checkoutScreen) onOrderDiscount() {
+	s.askText(T("Order discount: 10% · 9折 · 5 (yuan)"), s.cart.Discount.String(), func(v string) error {
+		d, err := pos.ParseDiscount(v)
+		if err != nil {
+			return err
+		}
+		return s.apply(func() error { return s.cart.SetDiscount(d) })
+	})
+}
+
+// apply is change1 for dialogs: the error goes back to the dialog.
+func (s *checkoutScreen) apply(f func() error) error {
+	if err := f(); err != nil {
+		return err
+	}
+	s.showError(nil)
+	s.saveCart()
+	s.refresh()
+	return nil
+}

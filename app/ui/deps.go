@@ -1,0 +1,50 @@
+// Package ui holds the till's Fyne screens. Screens show state and send
+// intents: every business rule is in package pos, every store behind an
+// interface of pos, so screen tests need no device or network.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"zhanggui/pos"
+)
+
+// ReceiptSink prints receipts without ever blocking the counter.
+type ReceiptSink interface {
+	// Submit queues an encoded receipt and returns at once.
+	Submit(job []byte) int
+}
+
+// Deps is everything the screens use, wired by package app.
+type Deps struct {
+	Products pos.ProductStore
+	Sales    pos.SaleStore
+	Carts    pos.CartStore
+	Settings pos.SettingsStore
+	Catalog  *pos.Catalog
+	Staff    []pos.Staff
+
+	// Printer is nil when no printer is configured; PrinterFor opens the
+	// one settings name (the settings screen changes it).
+	Printer    ReceiptSink
+	PrinterFor func(s pos.Settings) (ReceiptSink, error)
+	// PrintErrors delivers print failures (job ID, error) for the cashier.
+	PrintErrors <-chan PrintResult
+
+	ImportProducts func(path string) ([]pos.Product, error)
+	ExportProducts func(path string, ps []pos.Product, lang string) error
+	WriteTemplate  func(path, lang string) error
+	Backup         func(ctx context.Context, dest string) error
+
+	NewID func() string
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+// PrintResult is the outcome of one print job.
+type PrintResult struct {
+	Job int
+	Err error
+}

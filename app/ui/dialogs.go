@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// askText asks for one value; onOK's error is shown in the dialog, which
+// stays open until the value is accepted or the cashier cancels.
+func (s *checkoutScreen) askText(title, initial string, onOK func(string) error) {
+	s.app.askText(title, initial, onOK)
+}
+
+func (s *checkoutScreen) confirm(msg string, yes func()) {
+	dialog.ShowConfirm(T("Please confirm"), msg, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, s.app.win)
+}
+
+func (a *App) askText(title, initial string, onOK func(string) error) {
+	e := newKeyEntry()
+	e.SetText(initial)
+	msg := widget.NewLabel("")
+	msg.Importance = widget.DangerImportance
+	var dlg dialog.Dialog
+	submit := func() {
+		if err := onOK(e.Text); err != nil {
+			a.deps.Log.Info("input refused", "title", title, "err", err)
+			msg.SetText(cashierMessage(err))
+			return
+		}
+		dlg.Hide()
+		a.ask = nil
+	}
+	e.OnSubmitted = func(string) { submit() }
+	e.onKey = func(k fyne.KeyName) bool {
+		if k == fyne.KeyEscape {
+			dlg.Hide()
+			return true
+		}
+		return false
+	}
+	ok := widget.NewButton(T("OK (Enter)"), submit)
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButton(T("Cancel (Esc)"), func() { dlg.Hide() })
+	body := container.NewBorder(nil, container.NewGridWithColumns(2, cancel, ok), nil, nil,
+		container.NewVBox(e, msg))
+	dlg = dialog.NewCustomWithoutButtons(title, body, a.win)
+	a.ask = &askState{entry: e, msg: msg, submit: submit}
+	dlg.Resize(fyne.NewSize(420, 200))
+	dlg.Show()
+	a.win.Canvas().Focus(e)
+}
+
+// askState lets tests answer the open askText dialog.
+type askState struct {
+	entry  *keyEntry
+	msg    *widget.Label
+	submit func()
+}

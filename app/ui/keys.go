@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// keyEntry is an entry that hands the counter's function keys to the screen
+// instead of swallowing them while it has the focus.
+type keyEntry struct {
+	widget.Entry
+	onKey  func(fyne.KeyName) bool // true: handled
+	onRune func(rune) bool         // for +/- on an empty entry
+	onTab  func(int)               // Ctrl+1…4 switch screens
+}
+
+// TypedShortcut takes Ctrl+1…4 (switch screens) before the entry sees them.
+func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && e.onTab != nil && cs.Modifier == fyne.KeyModifierControl {
+		if i, ok := tabKeys[cs.KeyName]; ok {
+			e.onTab(i)
+			return
+		}
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+var tabKeys = map[fyne.KeyName]int{fyne.Key1: 0, fyne.Key2: 1, fyne.Key3: 2, fyne.Key4: 3}
+
+func newKeyEntry() *keyEntry {
+	e := &keyEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey gives the screen the first look at every key.
+func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if e.onKey != nil && e.onKey(k.Name) {
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// TypedRune lets + and - step the selected line while nothing is typed.
+func (e *keyEntry) TypedRune(r rune) {
+	if e.Text == "" && e.onRune != nil && e.onRune(r) {
+		return
+	}
+	e.Entry.TypedRune(r)
+}

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"errors"
+
+	"zhanggui/hardware/printer"
+
+	"zhanggui/pos"
+)
+
+// cashierMessage is the only place an error becomes words for the cashier.
+// The caller has already logged err in full.
+func cashierMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, m := range sentinelMessages {
+		if errors.Is(err, m.err) {
+			return T(m.msg)
+		}
+	}
+	switch pos.ErrorCode(err) {
+	case pos.CodeInvalid:
+		return T("Please check what was entered.")
+	case pos.CodeNotFound:
+		return T("Not found.")
+	case pos.CodeUnavailable:
+		return T("Device or network unavailable. Please try again.")
+	case pos.CodeConflict:
+		return T("This conflicts with an earlier record. Call the owner.")
+	default:
+		return T("Internal error. The details are in the log.")
+	}
+}
+
+var sentinelMessages = []struct {
+	err error
+	msg string
+}{
+	{pos.ErrUnknownItem, "Unknown item. Scan again or type the code."},
+	{pos.ErrBadBarcode, "Barcode misread (bad check digit or characters). Scan again."},
+	{pos.ErrEmptyCart, "The sale is empty. Scan an item first."},
+	{pos.ErrBadQty, "Quantity must be a positive number, at most 3 decimals."},
+	{pos.ErrWholeQtyNeeded, "This item is sold by the piece: enter a whole number."},
+	{pos.ErrBadDiscount, "Discount examples: 10% · 9折 · 5 (yuan)."},
+	{pos.ErrUnderpaid, "The amount received is less than the amount due."},
+	{pos.ErrNoLine, "Select a line first (↑/↓)."},
+	{pos.ErrInactive, "This product is deactivated."},
+}
+
+// printerMessage tells the cashier what the printer needs.
+func printerMessage(err error) string {
+	if Language() == "zh" {
+		return printer.ChineseMessage(err)
+	}
+	return "Printing failed: check the printer's power, paper and cable."
+}

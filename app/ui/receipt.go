@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"zhanggui/hardware/printer"
+	"zhanggui/pos"
+)
+
+// tenderNames are the receipt's words for each way to pay.
+var tenderNames = map[pos.TenderKind]string{
+	pos.TenderCash: "Cash", pos.TenderAlipay: "Alipay", pos.TenderWechat: "WeChat Pay",
+	pos.TenderUnionPay: "UnionPay", pos.TenderECNY: "e-CNY", pos.TenderCard: "Bank card",
+	pos.TenderStoredValue: "Stored value",
+}
+
+// receiptDoc lays out a sale as a receipt: shop header, lines, totals,
+// tenders, change, order number, time, cashier and a QR of the order number.
+func receiptDoc(s *pos.Sale, st pos.Settings) printer.Doc {
+	d := printer.Doc{
+		Training: s.Training, Shop: st.ShopName, Address: st.Address, TaxNo: st.TaxNo,
+		Title: T("Sales receipt"), QR: s.No, Cut: true,
+	}
+	if st.ReceiptHeader != "" {
+		d.Header = []string{st.ReceiptHeader}
+	}
+	if st.ReceiptFooter != "" {
+		d.Footer = []string{st.ReceiptFooter}
+	}
+	d.Meta = []printer.Row{
+		{Label: T("Order no."), Value: s.No},
+		{Label: T("Time"), Value: s.At.In(st.Location()).Format("2006-01-02 15:04:05")},
+		{Label: T("Cashier"), Value: s.Cashier},
+	}
+	for _, l := range s.Lines {
+		d.Lines = append(d.Lines, printer.Line{Name: l.Name, Qty: l.Qty.String(), Price: l.UnitPrice.String(), Amount: l.Gross.String()})
+	}
+	d.Totals = append(d.Totals, printer.Row{Label: T("Subtotal"), Value: s.Subtotal.String()})
+	if s.Discount > 0 {
+		d.Totals = append(d.Totals, printer.Row{Label: T("Discount"), Value: "-" + s.Discount.String()})
+	}
+	if s.Rounding > 0 {
+		d.Totals = append(d.Totals, printer.Row{Label: T("Rounding"), Value: "-" + s.Rounding.String()})
+	}
+	d.Totals = append(d.Totals, printer.Row{Label: T("Total"), Value: s.Total.Yuan(), Bold: true})
+	for _, t := range s.Tenders {
+		amount := t.Amount
+		if t.Kind == pos.TenderCash {
+			amount = t.Received
+			d.OpenDrawer = true
+		}
+		d.Tenders = append(d.Tenders, printer.Row{Label: T(tenderNames[t.Kind]), Value: amount.String()})
+		if t.Ref != "" {
+			d.Tenders = append(d.Tenders, printer.Row{Label: "", Value: t.Ref})
+		}
+	}
+	if c := s.Change(); c > 0 {
+		d.Tenders = append(d.Tenders, printer.Row{Label: T("Change"), Value: c.String()})
+	}
+	return d
+}
+
+// receiptText is the on-screen preview: the same layout as the paper.
+func receiptText(s *pos.Sale, st pos.Settings) string {
+	return printer.EncodeText(receiptDoc(s, st), printer.Width(st.PaperWidth))
+}
+
+// printReceipt queues the sale's receipt. The sale is already saved: a
+// printer that is off or out of paper never loses it; the cashier reprints.
+func (a *App) printReceipt(s *pos.Sale) error {
+	if a.printer == nil {
+		return nil
+	}
+	job, err := printer.Encode(receiptDoc(s, a.settings), printer.Width(a.settings.PaperWidth))
+	if err != nil {
+		return pos.Errorf(pos.CodeInternal, "ui: encode receipt %s: %w", s.No, err)
+	}
+	a.printer.Submit(job)
+	return nil
+}

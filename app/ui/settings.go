@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"zhanggui/pos"
+)
+
+// settingsScreen edits the shop's settings.
+type settingsScreen struct {
+	app                                    *App
+	shop, address, taxNo, header, footer   *widget.Entry
+	printerTarget, storeCode, tillCode, tz *widget.Entry
+	printerKind, paper, language, rounding *widget.RadioGroup
+	largeFont                              *widget.Check
+	msg                                    *widget.Label
+	content                                fyne.CanvasObject
+}
+
+// Choices shown on screen, and what each stores.
+var (
+	printerKinds = []choice{{"none", "No printer"}, {"file", "File"}, {"tcp", "Network (TCP 9100)"}, {"device", "USB device"}}
+	paperWidths  = []choice{{"58", "58 mm"}, {"80", "80 mm"}}
+	languages    = []choice{{"zh", "中文"}, {"en", "English"}}
+	roundings    = []choice{{"none", "No rounding"}, {"jiao", "Drop fen (to 1 jiao)"}, {"yuan", "Drop jiao and fen (to 1 yuan)"}}
+)
+
+type choice struct{ value, label string }
+
+func radio(cs []choice) *widget.RadioGroup {
+	labels := make([]string, len(cs))
+	for i, c := range cs {
+		labels[i] = T(c.label)
+	}
+	r := widget.NewRadioGroup(labels, nil)
+	r.Horizontal = true
+	r.Required = true
+	return r
+}
+
+func setRadio(r *widget.RadioGroup, cs []choice, value string) {
+	for _, c := range cs {
+		if c.value == value {
+			r.SetSelected(T(c.label))
+		}
+	}
+}
+
+func radioValue(r *widget.RadioGroup, cs []choice) string {
+	for _, c := range cs {
+		if T(c.label) == r.Selected {
+			return c.value
+		}
+	}
+	return ""
+}
+
+func newSettingsScreen(a *App) *settingsScreen {
+	s := &settingsScreen{app: a}
+	for _, e := range []**widget.Entry{&s.shop, &s.address, &s.taxNo, &s.header, &s.footer,
+		&s.printerTarget, &s.storeCode, &s.tillCode, &s.tz} {
+		*e = widget.NewEntry()
+	}
+	s.printerKind, s.paper = radio(printerKinds), radio(paperWidths)
+	s.language, s.rounding = radio(languages), radio(roundings)
+	s.largeFont = widget.NewCheck(T("Large font for older cashiers"), nil)
+	s.msg = widget.NewLabel("")
+	s.msg.Wrapping = fyne.TextWrapWord
+	s.show(a.settings)
+	s.printerTarget.SetPlaceHolder("/dev/usb/lp0 · 192.168.1.50:9100 · /path/receipts.bin")
+	form := widget.NewForm(
+		widget.NewFormItem(T("Shop name"), s.shop), widget.NewFormItem(T("Address"), s.address),
+		widget.NewFormItem(T("Tax number"), s.taxNo), widget.NewFormItem(T("Receipt header"), s.header),
+		widget.NewFormItem(T("Receipt footer"), s.footer), widget.NewFormItem(T("Printer"), s.printerKind),
+		widget.NewFormItem(T("Printer target"), s.printerTarget), widget.NewFormItem(T("Paper width"), s.paper),
+		widget.NewFormItem(T("Language"), s.language), widget.NewFormItem(T("Cash rounding (抹零)"), s.rounding),
+		widget.NewFormItem(T("Display"), s.largeFont), widget.NewFormItem(T("Store / till code"),
+			container.NewGridWithColumns(2, s.storeCode, s.tillCode)),
+		widget.NewFormItem(T("Time zone"), s.tz),
+	)
+	save := widget.NewButton(T("Save settings"), func() { _ = s.save() })
+	save.Importance = widget.HighImportance
+	backup := widget.NewButton(T("Back up now…"), s.onBackup)
+	s.content = container.NewBorder(nil, container.NewVBox(s.msg, container.NewHBox(save, backup)), nil, nil,
+		container.NewVScroll(form))
+	return s
+}
+
+func (s *settingsScreen) show(st pos.Settings) {
+	s.shop.SetText(st.ShopName)
+	s.address.SetText(st.Address)
+	s.taxNo.SetText(st.TaxNo)
+	s.header.SetText(st.ReceiptHeader)
+	s.footer.SetText(st.ReceiptFooter)
+	s.printerTarget.SetText(st.PrinterTarget)
+	s.storeCode.SetText(st.StoreCode)
+	s.tillCode.SetText(st.TillCode)
+	s.tz.SetText(st.TimeZone)
+	setRadio(s.printerKind, printerKinds, st.PrinterKind)
+	setRadio(s.paper, paperWidths, map[int]string{58: "58", 80: "80"}[st.PaperWidth])
+	setRadio(s.language, languages, st.Language)
+	setRadio(s.rounding, roundings, string(st.CashRounding))
+	s.largeFont.SetChecked(st.LargeFont)
+}
+
+// read returns the settings as entered on the screen.
+func (s *settingsScreen) read() pos.Settings {
+	st := s.app.settings // keeps what the screen does not show (Demo)
+	st.ShopName, st.Address, st.TaxNo = s.shop.Text, s.address.Text, s.taxNo.Text
+	st.ReceiptHeader, st.ReceiptFooter = s.header.Text, s.footer.Text
+	st.PrinterKind, st.PrinterTarget = radioValue(s.printerKind, printerKinds), s.printerTarget.Text
+	st.PaperWidth = 58
+	if radioValue(s.paper, paperWidths) == "80" {
+		st.PaperWidth = 80
+	}
+	st.Language = radioValue(s.language, languages)
+	st.CashRounding = pos.RoundingRule(radioValue(s.rounding, roundings))
+	st.LargeFont = s.largeFont.Checked
+	st.StoreCode, st.TillCode, st.TimeZone = s.storeCode.Text, s.tillCode.Text, s.tz.Text
+	return st
+}
+
+func (s *settingsScreen) save() error {
+	st := s.read()
+	err := st.Validate()
+	if err == nil {
+		err = s.app.deps.Settings.SaveSettings(context.Background(), st)
+	}
+	if err == nil {
+		err = s.app.applySettings(st)
+	}
+	if err != nil {
+		s.app.deps.Log.Warn("save settings", "err", err)
+		s.app.setup.msg.Importance = widget.DangerImportance
+		s.app.setup.msg.SetText(cashierMessage(err) + " " + err.Error())
+		return err
+	}
+	s.app.setup.msg.Importance = widget.SuccessImportance
+	s.app.setup.msg.SetText(T("Settings saved."))
+	return nil
+}
+
+func (s *settingsScreen) onBackup() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil || u == nil {
+			return
+		}
+		dest := filepath.Join(u.Path(), "zhanggui-"+time.Now().Format("20060102-150405")+".db")
+		if err := s.app.deps.Backup(context.Background(), dest); err != nil {
+			s.app.deps.Log.Warn("backup", "err", err)
+			s.msg.Importance = widget.DangerImportance
+			s.msg.SetText(cashierMessage(err))
+			return
+		}
+		s.msg.Importance = widget.SuccessImportance
+		s.msg.SetText(Tf("Backup written to %s", dest))
+	}, s.app.win)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}

@@ -1,0 +1,11 @@
+// Command zhanggui is 掌柜, a cashier and merchant-management application
+// for small shops. With no command it opens the till; see `zhanggui --help`.
+package main
+
+import (
+	"os"
+
+	"zhanggui/app"
+)
+
+func main() { os.Exit(app.Run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,152 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"zhanggui/pos"
+	"zhanggui/pos/ledger"
+	"zhanggui/pos/money"
+)
+
+// insertEntry writes a journal entry and its postings, then sums the
+// postings as stored: an entry that does not balance in the database is
+// never committed, whatever the code before it did.
+func insertEntry(ctx context.Context, tx *tx, e ledger.Entry) error {
+	const q = `INSERT INTO journal_entries (id, at, ref, memo) VALUES (?, ?, ?, ?)`
+	if _, err := tx.ExecContext(ctx, q, e.ID, formatTime(e.At), e.Ref, e.Memo); err != nil {
+		return fmt.Errorf("entry %s: %w", e.ID, classify(err))
+	}
+	const qp = `INSERT INTO postings (entry_id, line_no, account, debit_fen, credit_fen) VALUES (?, ?, ?, ?, ?)`
+	for i, p := range e.Postings {
+		if _, err := tx.ExecContext(ctx, qp, e.ID, i, string(p.Account), int64(p.Debit), int64(p.Credit)); err != nil {
+			return fmt.Errorf("entry %s posting %d: %w", e.ID, i, classify(err))
+		}
+	}
+	return checkBalanced(ctx, tx, e)
+}
+
+// checkBalanced sums the stored postings of e: debits must equal credits
+// and both must equal what e says.
+func checkBalanced(ctx context.Context, tx *tx, e ledger.Entry) error {
+	const q = `SELECT count(*), COALESCE(sum(debit_fen), 0), COALESCE(sum(credit_fen), 0)
+		FROM postings WHERE entry_id = ?`
+	var n int
+	var dr, cr money.Fen
+	if err := tx.QueryRowContext(ctx, q, e.ID).Scan(&n, &dr, &cr); err != nil {
+		return fmt.Errorf("entry %s: %w", e.ID, classify(err))
+	}
+	if n != len(e.Postings) || dr != cr || dr != e.Total() {
+		return pos.Errorf(pos.CodeInternal, "entry %s: stored %d postings, debits %v, credits %v; want %d, %v: %w",
+			e.ID, n, dr, cr, len(e.Postings), e.Total(), ledger.ErrUnbalanced)
+	}
+	return nil
+}
+
+// readEntry reads one journal entry with its postings in order.
+func readEntry(ctx context.Context, q querier, id string) (ledger.Entry, error) {
+	e := ledger.Entry{ID: id}
+	var at string
+	err := q.QueryRowContext(ctx, `SELECT at, ref, memo FROM journal_entries WHERE id = ?`, id).
+		Scan(&at, &e.Ref, &e.Memo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, fmt.Errorf("entry %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return e, fmt.Errorf("entry %s: %w", id, classify(err))
+	}
+	if e.At, err = parseTime(at); err != nil {
+		return e, err
+	}
+	e.Postings, err = readPostings(ctx, q, id)
+	return e, err
+}
+
+func readPostings(ctx context.Context, q querier, entryID string) ([]ledger.Posting, error) {
+	const sq = `SELECT account, debit_fen, credit_fen FROM postings WHERE entry_id = ? ORDER BY line_no`
+	rows, err := q.QueryContext(ctx, sq, entryID)
+	if err != nil {
+		return nil, fmt.Errorf("postings of %s: %w", entryID, classify(err))
+	}
+	defer rows.Close()
+	var ps []ledger.Posting
+	for rows.Next() {
+		var p ledger.Posting
+		if err := rows.Scan(&p.Account, &p.Debit, &p.Credit); err != nil {
+			return nil, fmt.Errorf("postings of %s: %w", entryID, classify(err))
+		}
+		ps = append(ps, p)
+	}
+	return ps, classify(rows.Err())
+}
+
+// Entries returns the journal entries with from <= At < to, oldest first,
+// each with its postings in order.
+func (db *DB) Entries(ctx context.Context, from, to time.Time) ([]ledger.Entry, error) {
+	const q = `SELECT e.id, e.at, e.ref, e.memo, p.account, p.debit_fen, p.credit_fen
+		FROM journal_entries e JOIN postings p ON p.entry_id = e.id
+		WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id, p.line_no`
+	rows, err := db.ro.QueryContext(ctx, q, formatTime(from), formatTime(to))
+	if err != nil {
+		return nil, fmt.Errorf("storage: entries: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []ledger.Entry
+	for rows.Next() {
+		if out, err = scanEntryRow(rows, out); err != nil {
+			return nil, fmt.Errorf("storage: entries: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: entries: %w", classify(err))
+	}
+	return out, nil
+}
+
+// scanEntryRow reads one entry-posting row, adding the posting to the last
+// entry of out or starting a new one.
+func scanEntryRow(rows *sql.Rows, out []ledger.Entry) ([]ledger.Entry, error) {
+	var e ledger.Entry
+	var at string
+	var p ledger.Posting
+	if err := rows.Scan(&e.ID, &at, &e.Ref, &e.Memo, &p.Account, &p.Debit, &p.Credit); err != nil {
+		return out, classify(err)
+	}
+	if n := len(out); n > 0 && out[n-1].ID == e.ID {
+		out[n-1].Postings = append(out[n-1].Postings, p)
+		return out, nil
+	}
+	var err error
+	if e.At, err = parseTime(at); err != nil {
+		return out, err
+	}
+	e.Postings = []ledger.Posting{p}
+	return append(out, e), nil
+}
+
+// TrialBalance returns each account's balance, debits minus credits, summed
+// from every posting ever made. The balances of a sound ledger sum to zero.
+func (db *DB) TrialBalance(ctx context.Context) (map[ledger.Account]money.Fen, error) {
+	const q = `SELECT account, sum(debit_fen) - sum(credit_fen) FROM postings GROUP BY account`
+	rows, err := db.ro.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("storage: trial balance: %w", classify(err))
+	}
+	defer rows.Close()
+	out := map[ledger.Account]money.Fen{}
+	for rows.Next() {
+		var a ledger.Account
+		var bal money.Fen
+		if err := rows.Scan(&a, &bal); err != nil {
+			return nil, fmt.Errorf("storage: trial balance: %w", classify(err))
+		}
+		out[a] = bal
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: trial balance: %w", classify(err))
+	}
+	return out, nil
+}

@@ -1,0 +1,135 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"zhanggui/pos"
+)
+
+// SaveSale records a completed sale in one transaction: the sale, its lines
+// and tenders, a stock move per catalogue line (products.stock_milli goes
+// down), the journal entry with its postings, re-summed as stored; and it
+// deletes the cart saved under the sale's ID, as that sale is done.
+// Afterwards all of it exists or none does; when SaveSale returns nil the
+// commit is on disk (synchronous=FULL).
+//
+// The sale is validated first (Sale.Validate). A sale ID, order number or
+// entry ID already saved is a pos.CodeConflict error and nothing is written.
+// A line whose ProductID (non-zero) is not in the catalogue wraps
+// ErrNotFound.
+func (db *DB) SaveSale(ctx context.Context, s *pos.Sale) error {
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
+	}
+	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
+
+	if err := insertEntry(ctx, tx, s.Entry); err != nil { // first: sales.entry_id refers to it
+		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
+	}
+	if err := insertSale(ctx, tx, s, db.location()); err != nil { // sale, lines, tenders
+		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
+	}
+	if err := saleStock(ctx, tx, s); err != nil {
+		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
+	}
+	if err := deleteCart(ctx, tx, s.ID); err != nil {
+		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
+	}
+	if err := tx.Commit(); err != nil { // with synchronous=FULL, this is the fsync
+		return fmt.Errorf("storage: save sale %s: commit: %w", s.ID, classify(err))
+	}
+	return nil
+}
+
+// insertSale writes the sale row, its lines and its tenders. The business
+// day is the sale's date in the shop's time zone.
+func insertSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) error {
+	const q = `INSERT INTO sales (id, no, at, business_day, cashier, training, subtotal_fen,
+		discount_fen, rounding_fen, total_fen, entry_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	day := pos.BusinessDay(s.At, loc).Format(dayLayout)
+	_, err := tx.ExecContext(ctx, q, s.ID, s.No, formatTime(s.At), day, s.Cashier, boolInt(s.Training),
+		int64(s.Subtotal), int64(s.Discount), int64(s.Rounding), int64(s.Total), s.Entry.ID)
+	if err != nil {
+		return classify(err)
+	}
+	if err := insertLines(ctx, tx, s); err != nil {
+		return err
+	}
+	return insertTenders(ctx, tx, s)
+}
+
+func insertLines(ctx context.Context, tx *tx, s *pos.Sale) error {
+	const q = `INSERT INTO sale_lines (sale_id, line_no, product_id, barcode, name, unit, category,
+		qty_milli, unit_price_fen, gross_fen, discount_fen, amount_fen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	for i, l := range s.Lines {
+		_, err := tx.ExecContext(ctx, q, s.ID, i, l.ProductID, l.Barcode, l.Name, l.Unit, l.Category,
+			int64(l.Qty), int64(l.UnitPrice), int64(l.Gross), int64(l.Discount), int64(l.Amount))
+		if err != nil {
+			return fmt.Errorf("line %d: %w", i, classify(err))
+		}
+	}
+	return nil
+}
+
+func insertTenders(ctx context.Context, tx *tx, s *pos.Sale) error {
+	const q = `INSERT INTO tenders (sale_id, line_no, kind, amount_fen, received_fen, change_fen,
+		payment_id, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	for i, t := range s.Tenders {
+		_, err := tx.ExecContext(ctx, q, s.ID, i, string(t.Kind), int64(t.Amount), int64(t.Received),
+			int64(t.Change), t.PaymentID, t.Ref)
+		if err != nil {
+			return fmt.Errorf("tender %d: %w", i, classify(err))
+		}
+	}
+	return nil
+}
+
+// saleStock takes each catalogue line's quantity out of stock. A line with
+// ProductID 0 is outside the catalogue and moves no stock.
+func saleStock(ctx context.Context, tx *tx, s *pos.Sale) error {
+	for i, l := range s.Lines {
+		if l.ProductID == 0 {
+			continue
+		}
+		if err := moveStock(ctx, tx, l.ProductID, s.ID, moveSale, -l.Qty); err != nil {
+			return fmt.Errorf("line %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// NextSaleNo reserves the next order number of a business day for a store
+// and till, in a transaction of its own: once it returns, the number is
+// committed and is never handed out again, even after a crash (a reserved
+// number that no sale used is skipped, never reused). day is the shop-local
+// business day (pos.BusinessDay).
+func (db *DB) NextSaleNo(ctx context.Context, day time.Time, store, till string) (string, error) {
+	if day.IsZero() || strings.TrimSpace(store) == "" || strings.TrimSpace(till) == "" {
+		return "", pos.Errorf(pos.CodeInvalid, "storage: next sale number: day %v, store %q, till %q", day, store, till)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return "", fmt.Errorf("storage: next sale number: %w", err)
+	}
+	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
+
+	const q = `INSERT INTO sale_seq (business_day, store, till, last_seq) VALUES (?, ?, ?, 1)
+		ON CONFLICT (business_day, store, till) DO UPDATE SET last_seq = last_seq + 1
+		RETURNING last_seq`
+	var seq int
+	if err := tx.QueryRowContext(ctx, q, day.Format(dayLayout), store, till).Scan(&seq); err != nil {
+		return "", fmt.Errorf("storage: next sale number: %w", classify(err))
+	}
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("storage: next sale number: commit: %w", classify(err))
+	}
+	return pos.SaleNo(store, till, day, seq), nil
+}
