@@ -43,3 +43,12 @@ type SettingsStore interface {
 	Settings(ctx context.Context) (Settings, error)
 	SaveSettings(ctx context.Context, s Settings) error
 }
+
+// PaymentStore keeps payment attempts. SavePayment is called before every
+// side effect that leaves the saved state.
+type PaymentStore interface {
+	SavePayment(ctx context.Context, p Payment) error
+	Payment(ctx context.Context, id string) (Payment, error)
+	PaymentsForSale(ctx context.Context, saleID string) ([]Payment, error)
+	OpenPayments(ctx context.Context) ([]Payment, error)
+}

@@ -8,7 +8,6 @@
 package reports
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -609,19 +608,18 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // China writes) and its separator (comma, or tab when the first line has
 // tabs and no comma).
 func newCSVSource(r io.Reader) (*csvSource, error) {
-	br := bufio.NewReaderSize(r, sniffBytes)
-	head, err := br.Peek(sniffBytes)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+	head, err := io.ReadAll(io.LimitReader(r, sniffBytes))
+	if err != nil {
 		return nil, fmt.Errorf("reports: read csv: %w", err)
 	}
-	var in io.Reader = br
+	in := io.MultiReader(bytes.NewReader(head), r)
 	switch {
 	case bytes.HasPrefix(head, utf8BOM):
-		_, _ = br.Discard(len(utf8BOM)) // peeked: cannot fail
+		in = io.MultiReader(bytes.NewReader(head[len(utf8BOM):]), r)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return nil, fileError(0, "文件是 UTF-16 编码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或「CSV（逗号分隔）」", nil)
 	case !utf8Prefix(head, len(head) == sniffBytes):
-		in = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		in = transform.NewReader(in, simplifiedchinese.GB18030.NewDecoder())
 	}
 	g := &guardReader{r: in}
 	cr := csv.NewReader(g)

@@ -169,7 +169,7 @@ var badCSV = []struct {
 		{2, "会员价", "会员价格式错误：应为数字，最多两位小数，如 11.50"}}},
 	{"English header names the column", csvOf("barcode,name,category,unit,price", "12!3,x,y,z,1"),
 		[]RowError{{2, "barcode", "条码格式错误：只能是数字、字母、- 和 _，最长 32 位"}}},
-	{"row numbers count blank lines and multi-line cells", csvOf(head, "", "\""+coke+"\",\"两行\n名称\",饮料,罐,3.50", "", row(m{"售价": "x"})),
+	{"row numbers count blank lines and multi-line cells", csvOf(head, "", "\""+coke+"\",\"两行\n名称\",饮料,罐,3.50", "", row(m{"条码": sprite, "售价": "x"})),
 		[]RowError{{5, "售价", "售价格式错误：应为数字，最多两位小数，如 12.50"}}},
 	{"missing columns", csvOf("条码,名称,价格"), []RowError{{1, "", "缺少必需的列：分类、单位（表头应包含 条码、名称、分类、单位、售价）"}}},
 	{"column twice", csvOf("条码,名称,分类,单位,售价,barcode"),

@@ -38,10 +38,10 @@ func (db *DB) SaleByNo(ctx context.Context, no string) (*pos.Sale, error) {
 	return s, nil
 }
 
-// LastSale returns the sale saved last (for "reprint the last receipt"),
-// or an error wrapping ErrNotFound when no sale was ever saved.
+// LastSale returns the latest sale (for "reprint the last receipt"), or an
+// error wrapping ErrNotFound when no sale was ever saved.
 func (db *DB) LastSale(ctx context.Context) (*pos.Sale, error) {
-	s, err := db.oneSale(ctx, `ORDER BY rowid DESC LIMIT 1`)
+	s, err := db.oneSale(ctx, `ORDER BY at DESC, no DESC LIMIT 1`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: last sale: %w", err)
 	}
@@ -50,7 +50,7 @@ func (db *DB) LastSale(ctx context.Context) (*pos.Sale, error) {
 
 // SalesBetween lists sales with from <= At < to, newest first, each whole.
 func (db *DB) SalesBetween(ctx context.Context, from, to time.Time) ([]*pos.Sale, error) {
-	ss, err := db.salesWhere(ctx, `WHERE at >= ? AND at < ? ORDER BY at DESC, rowid DESC`,
+	ss, err := db.salesWhere(ctx, `WHERE at >= ? AND at < ? ORDER BY at DESC, no DESC`,
 		formatTime(from), formatTime(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: sales from %s to %s: %w", formatTime(from), formatTime(to), err)
@@ -69,7 +69,7 @@ func (db *DB) SearchSales(ctx context.Context, from, to time.Time, query string)
 		amount = f
 	}
 	ss, err := db.salesWhere(ctx, `WHERE at >= ? AND at < ? AND (? = '' OR instr(no, ?) > 0 OR total_fen = ?)
-		ORDER BY at DESC, rowid DESC LIMIT ?`,
+		ORDER BY at DESC, no DESC LIMIT ?`,
 		formatTime(from), formatTime(to), query, query, int64(amount), SearchMax)
 	if err != nil {
 		return nil, fmt.Errorf("storage: search sales %q: %w", query, err)

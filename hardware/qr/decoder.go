@@ -2,15 +2,21 @@ package qr
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"math"
 	"time"
 
+	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // ErrNotFound means no code of an enabled format was read in the image.
 var ErrNotFound = errors.New("qr: no code found")
+
+// imageSideMax bounds the part of an image Decode works on; larger ones (an
+// image.Uniform is infinite) are refused rather than allocated.
+const imageSideMax = 1 << 14
 
 // Format names, as Result.Format spells them (gozxing's names).
 const (
@@ -107,6 +113,9 @@ func (d *Decoder) Decode(img image.Image) (Result, error) {
 	if src.Empty() {
 		return Result{}, ErrNotFound
 	}
+	if src.Dx() > imageSideMax || src.Dy() > imageSideMax {
+		return Result{}, fmt.Errorf("qr: image of %dx%d pixels is too large", src.Dx(), src.Dy())
+	}
 	f := max(1, (src.Dx()+d.maxWidth-1)/d.maxWidth)
 	base := view{g: downscale(grayOf(img, src), f), ox: float64(src.Min.X), oy: float64(src.Min.Y), scale: float64(f)}
 	p := &pass{d: d, base: base, start: start}
@@ -167,6 +176,8 @@ type pass struct {
 	start time.Time
 	// candidates are the finder patterns seen so far, in base coordinates.
 	candidates []*detector.FinderPattern
+	seen1D     bool               // a 1-D symbol was seen that failed its check
+	baseMatrix *gozxing.BitMatrix // the base image, hybrid-binarized, once done
 }
 
 // overBudget reports whether the time for this image is used up.

@@ -60,7 +60,7 @@ func boxBlur(g *image.Gray, r int) *image.Gray {
 	inv := (1<<24 + den - 1) / den // sum·inv >> 24 == sum/den, rounded, for sums ≤ 255·den
 	for y := 0; y < h; y++ {
 		dst := out.Pix[y*w : (y+1)*w]
-		add, sub, sums := rowAt(y+r+1)[:len(dst)], rowAt(y-r)[:len(dst)], sums[:len(dst)]
+		add, sub, sums := rowAt(y + r + 1)[:len(dst)], rowAt(y - r)[:len(dst)], sums[:len(dst)]
 		for x, s := range sums {
 			dst[x] = uint8((s*inv + 1<<23) >> 24)
 			sums[x] = s + int(add[x]) - int(sub[x])

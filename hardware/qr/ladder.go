@@ -16,8 +16,9 @@ import (
 type attempt struct {
 	name    string
 	formats FormatSet // skipped unless one of these is enabled
-	// gated attempts run only when some earlier pass saw a QR finder
-	// pattern; frames with nothing in view stop before them.
+	// gated attempts run only when an earlier pass saw a sign of a code:
+	// a QR finder pattern for QR attempts, a 1-D symbol that failed its
+	// check for 1-D ones. Frames with nothing in view stop before them.
 	gated bool
 	run   func(p *pass) (Result, bool)
 }
@@ -46,14 +47,11 @@ var attempts = []attempt{
 	}},
 	{"crop-x2", QRCode, true, func(p *pass) (Result, bool) { return p.cropQR(nil, hybrid) }},
 	{"stretch", QRCode, true, func(p *pass) (Result, bool) { return p.qr(p.derive(p.base.g, 1, stretch), hybrid, false) }},
-	{"sharpen", QRCode, true, func(p *pass) (Result, bool) {
-		return p.qr(p.derive(p.base.g, 1, func(g *image.Gray) *image.Gray { return sharpen(boxBlur(g, 1), 2) }), hybrid, false)
-	}},
 	{"global", QRCode, true, func(p *pass) (Result, bool) { return p.qr(p.base, global, false) }},
 	{"half", QRCode, true, func(p *pass) (Result, bool) { return p.qr(p.derive(downscale(p.base.g, 2), 2, nil), hybrid, false) }},
 	// Last: gozxing's TRY_HARDER (every row scanned, 1-D turned as well).
-	{"hybrid-harder", QRCode, true, func(p *pass) (Result, bool) { return p.qr(p.base, hybrid, true) }},
-	{"rows-harder", EAN13 | Code128, false, func(p *pass) (Result, bool) { return p.rows(p.base, true) }},
+	{"hybrid-harder", QRCode, true, func(p *pass) (Result, bool) { return p.qrHarder() }},
+	{"rows-harder", EAN13 | Code128, true, func(p *pass) (Result, bool) { return p.rows(p.base, true) }},
 }
 
 func flattenBy(r, gain int) func(*image.Gray) *image.Gray {
@@ -64,7 +62,7 @@ func flattenBy(r, gain int) func(*image.Gray) *image.Gray {
 func (p *pass) run() (Result, bool) {
 	ran := 0
 	for _, a := range attempts {
-		if a.formats&p.d.formats == 0 || (a.gated && len(p.candidates) == 0) {
+		if a.formats&p.d.formats == 0 || (a.gated && !p.evidence(a.formats)) {
 			continue
 		}
 		if ran > 0 && p.overBudget() {
@@ -82,6 +80,14 @@ func (p *pass) run() (Result, bool) {
 	return Result{}, false
 }
 
+// evidence reports whether an earlier pass saw a sign of a code of formats.
+func (p *pass) evidence(formats FormatSet) bool {
+	if formats&QRCode != 0 {
+		return len(p.candidates) > 0
+	}
+	return p.seen1D
+}
+
 // binarizerKind selects gozxing's binarizer.
 type binarizerKind int
 
@@ -94,7 +100,7 @@ func bitmap(g *image.Gray, kind binarizerKind) *gozxing.BinaryBitmap {
 	src := newGrayLuminance(g)
 	var b gozxing.Binarizer
 	if kind == hybrid {
-		b = gozxing.NewHybridBinarizer(src)
+		b = newHybridBinarizer(src)
 	} else {
 		b = gozxing.NewGlobalHistgramBinarizer(src)
 	}
@@ -128,6 +134,22 @@ func (p *pass) qr(v view, kind binarizerKind, tryHarder bool) (Result, bool) {
 	if err != nil {
 		return Result{}, false
 	}
+	if v.g == p.base.g && kind == hybrid {
+		p.baseMatrix = m
+	}
+	return p.qrMatrix(v, m, tryHarder)
+}
+
+// qrHarder looks again at the base image's hybrid matrix with TRY_HARDER,
+// which scans every row for finder patterns.
+func (p *pass) qrHarder() (Result, bool) {
+	if p.baseMatrix == nil {
+		return p.qr(p.base, hybrid, true)
+	}
+	return p.qrMatrix(p.base, p.baseMatrix, true)
+}
+
+func (p *pass) qrMatrix(v view, m *gozxing.BitMatrix, tryHarder bool) (Result, bool) {
 	scan := scanQR(m, tryHarder)
 	p.remember(v, scan.candidates)
 	if scan.found == nil {
@@ -205,7 +227,7 @@ func (p *pass) rows(v view, tryHarder bool) (Result, bool) {
 	if tryHarder {
 		hints = map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
 	}
-	res, err := newOneDReader(p.d.formats).Decode(bitmap(v.g, global), hints)
+	res, err := newOneDReader(p.d.formats, &p.seen1D).Decode(bitmap(v.g, global), hints)
 	if err != nil {
 		return Result{}, false
 	}

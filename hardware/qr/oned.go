@@ -14,28 +14,39 @@ const code128LenMin = 4
 
 // newOneDReader returns a reader that tries each enabled 1-D format on every
 // row it scans, so the rows are binarized once for all formats. Readers keep
-// scratch buffers, so each Decode call makes its own.
-func newOneDReader(formats FormatSet) *oned.OneDReader {
-	var rows rowDecoders
+// scratch buffers, so each Decode call makes its own. *seen is set when a
+// row held a whole symbol that failed its check: evidence that a code is in
+// view, worth a closer look.
+func newOneDReader(formats FormatSet, seen *bool) *oned.OneDReader {
+	rows := &rowDecoders{seen: seen}
 	if formats&EAN13 != 0 {
-		rows = append(rows, oned.NewEAN13Reader().(oned.RowDecoder))
+		rows.readers = append(rows.readers, oned.NewEAN13Reader().(oned.RowDecoder))
 	}
 	if formats&Code128 != 0 {
-		rows = append(rows, oned.NewCode128Reader().(oned.RowDecoder))
+		rows.readers = append(rows.readers, oned.NewCode128Reader().(oned.RowDecoder))
 	}
 	return oned.NewOneDReader(rows)
 }
 
-// rowDecoders tries each decoder on a row and keeps only plausible results,
+// rowDecoders tries each reader on a row and keeps only plausible results,
 // so that an implausible read does not end the scan of the other rows.
-type rowDecoders []oned.RowDecoder
+type rowDecoders struct {
+	readers []oned.RowDecoder
+	seen    *bool
+}
 
 // DecodeRow implements oned.RowDecoder.
-func (rs rowDecoders) DecodeRow(n int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
-	for _, r := range rs {
+func (rs *rowDecoders) DecodeRow(n int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
+	for _, r := range rs.readers {
 		res, err := r.DecodeRow(n, row, hints)
 		if err == nil && plausible1D(res) {
 			return res, nil
+		}
+		switch err.(type) {
+		case gozxing.ChecksumException, gozxing.FormatException:
+			*rs.seen = true
+		case nil:
+			*rs.seen = true // read, but implausible
 		}
 	}
 	return nil, gozxing.NewNotFoundException()

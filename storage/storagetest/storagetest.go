@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,10 +39,12 @@ func NewDB(t testing.TB) *storage.DB {
 
 // Clock returns a clock that starts at start and moves one second each time
 // it is read, so every transaction has its own time and tests never sleep.
-// It is not safe for concurrent use.
 func Clock(start time.Time) func() time.Time {
+	var mu sync.Mutex
 	now := start.Add(-time.Second)
 	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
 		now = now.Add(time.Second)
 		return now
 	}

@@ -2,7 +2,6 @@ package providersim
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -212,7 +211,8 @@ func (s *Sim) alipayCall(params map[string]string, host string) (obj, delivery) 
 // means the request may run.
 func (s *Sim) alipayCheck(p map[string]string) obj {
 	missing := func(name string) obj {
-		return alipayErr("40001", "Missing Required Arguments", "isv.missing-"+strings.ReplaceAll(name, "_", "-"), "缺少必选参数 "+name)
+		sub := strings.ReplaceAll(strings.ReplaceAll(name, "sign", "signature"), "_", "-")
+		return alipayErr("40001", "Missing Required Arguments", "isv.missing-"+sub, "缺少必选参数 "+name)
 	}
 	invalid := func(sub, msg string) obj { return alipayErr("40002", "Invalid Arguments", sub, msg) }
 	for _, name := range []string{"method", "app_id", "sign_type", "sign", "timestamp", "version"} {
@@ -266,6 +266,3 @@ func alipaySystemError() obj {
 func alipayRateLimited() obj {
 	return alipayErr("40005", "Call Limited", "aop.call-limited", "调用频次超限")
 }
-
-// errAlipayInput is the sub_msg of a bad business parameter.
-var errAlipayInput = errors.New("参数无效")

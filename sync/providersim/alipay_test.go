@@ -327,7 +327,7 @@ func TestAlipayRequestChecks(t *testing.T) {
 	want(t, "tampered biz_content", r, err, "40002", "isv.invalid-signature")
 	delete(p, "sign")
 	r, err = c.send("alipay.trade.query", p)
-	want(t, "no sign", r, err, "40001", "isv.missing-sign")
+	want(t, "no sign", r, err, "40001", "isv.missing-signature")
 
 	// Unknown method: error_response, unsigned.
 	resp, err := http.PostForm(c.gateway, map[string][]string{"method": {"alipay.nope"}})
@@ -459,7 +459,7 @@ func TestAlipayScriptsByAmountAndOutTradeNo(t *testing.T) {
 	want(t, "first at 6.66", r, err, "40005", "aop.call-limited")
 	code := e.sim.NewPaymentCode(Alipay, "kim")
 	for i := range 2 {
-		r, err = c.pay(fmt.Sprint("SA2-", i), code, 666)
+		r, err = c.pay(fmt.Sprint("SA2x", i), code, 666)
 		if i == 0 {
 			want(t, "second at 6.66", r, err, "10000", "")
 		}

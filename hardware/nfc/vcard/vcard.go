@@ -129,6 +129,7 @@ func (c *Card) serve() {
 	defer close(c.done)
 	defer c.once.Do(func() { c.conn.Close() })
 	for {
+		quickAck(c.conn)
 		msg, err := readFrame(c.conn)
 		if err != nil {
 			return

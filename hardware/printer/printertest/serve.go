@@ -65,8 +65,7 @@ func (s *Server) finish(job []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.jobs = append(s.jobs, job)
-	close(s.changed)
-	s.changed = make(chan struct{})
+	s.changedLocked()
 }
 
 // scanner finds DLE EOT n (n 1–4) in a byte stream, as a printer does:

@@ -46,7 +46,7 @@ type Server struct {
 	jobs     [][]byte
 	conns    map[net.Conn]struct{}
 	accepted int
-	changed  chan struct{} // closed and replaced whenever jobs grows
+	changed  chan struct{} // closed and replaced whenever jobs or accepted grow
 	closed   bool
 	wg       sync.WaitGroup
 }
@@ -139,22 +139,42 @@ func (s *Server) Accepted() int {
 // fails the test after WaitMax.
 func (s *Server) WaitJobs(n int) [][]byte {
 	s.t.Helper()
+	s.wait(func() bool { return len(s.jobs) >= n }, "%d jobs finished", n)
+	return s.Jobs()
+}
+
+// WaitAccepted waits until the server has accepted at least n connections.
+// It fails the test after WaitMax.
+func (s *Server) WaitAccepted(n int) {
+	s.t.Helper()
+	s.wait(func() bool { return s.accepted >= n }, "%d connections accepted", n)
+}
+
+// wait blocks until done, called with s.mu held, is true; it wakes at each
+// change instead of polling.
+func (s *Server) wait(done func() bool, format string, n int) {
+	s.t.Helper()
 	timeout := time.NewTimer(WaitMax)
 	defer timeout.Stop()
 	for {
 		s.mu.Lock()
-		if len(s.jobs) >= n {
-			defer s.mu.Unlock()
-			return slices.Clone(s.jobs)
-		}
-		changed := s.changed
+		ok, changed := done(), s.changed
 		s.mu.Unlock()
+		if ok {
+			return
+		}
 		select {
 		case <-changed:
 		case <-timeout.C:
-			s.t.Fatalf("printertest: %d jobs after %v, want %d", len(s.Jobs()), WaitMax, n)
+			s.t.Fatalf("printertest: waited %v for "+format, WaitMax, n)
 		}
 	}
+}
+
+// changedLocked wakes every wait; s.mu is held.
+func (s *Server) changedLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 // Close stops the server and closes every connection. NewServer arranges
@@ -212,6 +232,7 @@ func (s *Server) admit(conn net.Conn) {
 		return
 	}
 	s.accepted++
+	s.changedLocked()
 	mode := s.mode
 	if s.failNext > 0 {
 		s.failNext--

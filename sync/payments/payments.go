@@ -1,0 +1,115 @@
+// Package payments runs payment attempts at the providers to an outcome the
+// till can trust. It owns the merchant-side flows of PROTOCOLS.md: a pay or
+// precreate, polling while the customer confirms, then cancel or reverse
+// when the customer walks away or no answer can be trusted. Every state is
+// saved before the request that leaves it, so a crash, a retry or a
+// replayed answer never charges a customer twice.
+package payments
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"zhanggui/pos"
+)
+
+// Provider is what the service needs of a provider client (sync/alipay,
+// sync/wechatpay, sync/unionpay). A result with a nil error is the
+// provider's definite answer; an error means the outcome is unknown.
+type Provider interface {
+	Pay(ctx context.Context, r pos.PayRequest) (pos.ProviderResult, error)
+	Precreate(ctx context.Context, r pos.PayRequest) (pos.ProviderResult, error)
+	Query(ctx context.Context, outTradeNo string) (pos.ProviderResult, error)
+	Cancel(ctx context.Context, outTradeNo string) (pos.ProviderResult, error)
+	Refund(ctx context.Context, r pos.RefundRequest) (pos.ProviderResult, error)
+	RefundQuery(ctx context.Context, outTradeNo, outRefundNo string) (pos.ProviderResult, error)
+}
+
+// Policy is the cadence of polling and cancelling.
+type Policy struct {
+	PollEvery   time.Duration // between queries while the customer confirms: 5 s
+	PollFor     time.Duration // how long a code payment may wait: 30 s
+	QRFor       time.Duration // how long a dynamic QR is shown: 2 min
+	CancelTries int           // cancel/reverse attempts before leaving it to the sweeper: 3
+	CancelEvery time.Duration // between cancel attempts: 2 s
+}
+
+// DefaultPolicy follows PROTOCOLS.md §1.6: poll every 5 s for 30 s, then
+// cancel or reverse, retrying the cancel 3 times 2 s apart.
+func DefaultPolicy() Policy {
+	return Policy{PollEvery: 5 * time.Second, PollFor: 30 * time.Second, QRFor: 2 * time.Minute,
+		CancelTries: 3, CancelEvery: 2 * time.Second}
+}
+
+// Service runs payments.
+type Service struct {
+	Store     pos.PaymentStore
+	Providers map[pos.Provider]Provider
+	Routes    []pos.CodeRoute
+	Policy    Policy
+	Now       func() time.Time
+	NewID     func() string
+	// Sleep waits d or until ctx ends; tests replace it to run without waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Update reports a payment's progress to the screen as it changes.
+type Update func(p pos.Payment)
+
+// ErrNoProvider means the channel a code belongs to is not configured.
+var ErrNoProvider = pos.Errorf(pos.CodeUnavailable, "payments: channel not configured")
+
+func (s *Service) sleep(ctx context.Context, d time.Duration) error {
+	if s.Sleep != nil {
+		return s.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// step moves p by ev with the provider's words and saves it.
+func (s *Service) step(ctx context.Context, p pos.Payment, ev pos.PayEvent, r pos.ProviderResult) (pos.Payment, error) {
+	next, err := p.Next(ev, s.Now())
+	if err != nil {
+		return p, err
+	}
+	if r.TradeNo != "" {
+		next.TradeNo = r.TradeNo
+	}
+	if r.Buyer != "" {
+		next.Buyer = r.Buyer
+	}
+	if r.QR != "" {
+		next.QR = r.QR
+	}
+	if r.Reason != "" || ev == pos.EvSuccess {
+		next.Reason = r.Reason
+	}
+	if err := s.Store.SavePayment(context.WithoutCancel(ctx), next); err != nil {
+		return p, fmt.Errorf("payments: save %s as %s: %w", p.ID, next.State, err)
+	}
+	return next, nil
+}
+
+// event maps a provider's answer on a pay or query to a payment event.
+func event(r pos.ProviderResult, err error) pos.PayEvent {
+	if err != nil {
+		return pos.EvUnknown
+	}
+	switch r.Status {
+	case pos.StatusSuccess:
+		return pos.EvSuccess
+	case pos.StatusFailed, pos.StatusClosed:
+		return pos.EvFail
+	case pos.StatusWaiting:
+		return pos.EvWaiting
+	}
+	return pos.EvUnknown // not found, or unknown: the request may still be in flight
+}

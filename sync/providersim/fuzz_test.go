@@ -1,0 +1,100 @@
+package providersim
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	fuzzOnce sync.Once
+	fuzzSim  *Sim
+)
+
+// fuzzEnv is one simulator for every fuzz input: New generates or loads
+// keys, too slow to repeat per input.
+func fuzzEnv(t testing.TB) *Sim {
+	fuzzOnce.Do(func() {
+		s, err := New(Config{DataDir: sharedDir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fuzzSim = s
+	})
+	return fuzzSim
+}
+
+// alipaySeeds are gateway requests from the table tests: signed, tampered,
+// split between query and body, broken.
+func alipaySeeds(s *Sim) [][2]string {
+	cred := s.Credentials().Alipay
+	key, _ := ParsePrivateKey(cred.AppPrivateKeyPEM)
+	signed := func(method, biz string) string {
+		p := map[string]string{"app_id": cred.AppID, "method": method, "charset": "utf-8", "format": "JSON",
+			"sign_type": "RSA2", "timestamp": "2024-01-01 10:00:00", "version": "1.0", "biz_content": biz}
+		p["sign"] = signRSA(key, []byte(alipaySignContent(p)))
+		v := url.Values{}
+		for k, x := range p {
+			v.Set(k, x)
+		}
+		return v.Encode()
+	}
+	return [][2]string{
+		{"", signed("alipay.trade.query", `{"out_trade_no":"X"}`)},
+		{"", signed("alipay.trade.pay", `{"out_trade_no":"F1","scene":"bar_code","auth_code":"281234567890123456","subject":"s","total_amount":"1.00"}`)},
+		{"", signed("alipay.trade.refund", `{"out_trade_no":"F1","refund_amount":12.5,"out_request_no":"r"}`)},
+		{"", signed("alipay.trade.precreate", `{"out_trade_no":"F2","subject":"s","total_amount":"1e2"}`)},
+		{"", signed("alipay.trade.pay", `{"total_amount":null,`)},
+		{"method=alipay.trade.query&app_id=" + cred.AppID, "biz_content=%7B%7D&sign=AAAA"},
+		{"", "method=alipay.nope"},
+		{"%zz", "a=%"},
+		{"", strings.Repeat("a=b&", 50)},
+	}
+}
+
+// FuzzAlipayRequest feeds arbitrary query strings and form bodies to the
+// gateway. It must never panic, and must always answer one JSON node that
+// is signed correctly unless it is error_response.
+func FuzzAlipayRequest(f *testing.F) {
+	s := fuzzEnv(f)
+	for _, seed := range alipaySeeds(s) {
+		f.Add(seed[0], seed[1])
+	}
+	alipayPub, _ := ParsePublicKey(s.Credentials().Alipay.AlipayPublicKeyPEM)
+	h := s.Handler()
+	f.Fuzz(func(t *testing.T, query, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/alipay/gateway.do", strings.NewReader(body))
+		req.URL.RawQuery = query
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(rec.Body.Bytes(), &top); err != nil {
+			t.Fatalf("answer is not JSON: %q", rec.Body.String())
+		}
+		var node string
+		for k := range top {
+			if k != "sign" {
+				node = k
+			}
+		}
+		if _, signed := top["sign"]; signed == (node == "error_response") {
+			t.Fatalf("node %s, signed %v: %s", node, signed, rec.Body.String())
+		}
+		var sig string
+		if node != "error_response" {
+			_ = json.Unmarshal(top["sign"], &sig)
+			if !verifyRSA(alipayPub, top[node], sig) {
+				t.Fatalf("signature does not verify: %s", rec.Body.String())
+			}
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(top[node], &fields); err != nil || fields["code"] == nil {
+			t.Fatalf("node without code: %s", rec.Body.String())
+		}
+	})
+}
