@@ -248,3 +248,29 @@ type RefundRequest struct {
 	Total       money.Fen // the payment's amount (WeChat wants it)
 	Reason      string
 }
+
+// Paid sums the succeeded payments, what they cover of a sale.
+func Paid(ps []Payment) money.Fen {
+	var f money.Fen
+	for _, p := range ps {
+		if p.State == PaySucceeded || p.State == PayRefunding {
+			f += p.Amount
+		}
+	}
+	return f
+}
+
+// Pending reports whether any payment still waits for an outcome: while one
+// does, the sale cannot be completed, cleared or edited.
+func Pending(ps []Payment) bool {
+	for _, p := range ps {
+		if !p.State.Final() {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrCartLocked means a cart has payments taken or pending: its lines can
+// no longer change (the customer paid for exactly these).
+var ErrCartLocked = Errorf(CodeInvalid, "pos: the sale has payments; its lines are fixed")

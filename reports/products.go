@@ -558,9 +558,15 @@ func zeroQty(s string) bool {
 
 // The words accepted in the yes/no columns, lower case.
 var (
-	boolWords   = map[string]bool{"是": true, "否": false, "yes": true, "no": false, "1": true, "0": false, "true": true, "false": false}
-	activeWords = map[string]bool{"在售": true, "停售": false, "上架": true, "下架": false, "active": true, "inactive": false,
-		"是": true, "否": false, "yes": true, "no": false, "1": true, "0": false, "true": true, "false": false}
+	boolWords = map[string]bool{
+		"是": true, "否": false, "yes": true, "no": false,
+		"1": true, "0": false, "true": true, "false": false,
+	}
+	activeWords = map[string]bool{
+		"在售": true, "停售": false, "上架": true, "下架": false, "active": true, "inactive": false,
+		"是": true, "否": false, "yes": true, "no": false,
+		"1": true, "0": false, "true": true, "false": false,
+	}
 )
 
 func (rp *rowParser) flag(c col, words map[string]bool, empty bool, reason string) bool {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,12 +20,23 @@ import (
 
 // BenchmarkSaveSale is one durable sale commit (synchronous=FULL): a sale of
 // three lines with its tender, journal entry, postings and stock moves.
+// Besides wall time it reports the CPU time per commit, which other work
+// on the machine hardly changes.
 func BenchmarkSaveSale(b *testing.B) {
 	db := storagetest.NewDB(b)
 	sales := saleMaker(b, db)
+	cpu0 := cpuTime(b)
 	for b.Loop() {
 		must(b, db.SaveSale(ctx, sales()))
 	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime returns the CPU time (user and system) the process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	must(b, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkWriteFsync4K is the floor a commit is measured against: write

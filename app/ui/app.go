@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"context"
+	"time"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -29,7 +31,8 @@ type App struct {
 	setup    *settingsScreen
 	banner   *widget.Label
 
-	pay *cashDialog // the open cash dialog, if any
+	pay    *cashDialog // the open cash dialog, if any
+	paying *payDialog  // the payment in progress, if any
 	ask *askState   // the open input dialog, if any
 }
 
@@ -152,4 +155,12 @@ func (a *App) applySettings(st pos.Settings) error {
 	}
 	a.showTitle()
 	return nil
+}
+
+// paymentWait is how long a payment of mode may wait for the customer.
+func (a *App) paymentWait(mode pos.PaymentMode) time.Duration {
+	if mode == pos.ModeQR {
+		return cmp.Or(a.deps.QRWait, 2*time.Minute)
+	}
+	return cmp.Or(a.deps.CodeWait, 30*time.Second)
 }

@@ -23,6 +23,7 @@ type checkoutScreen struct {
 	results  []pos.Product // search-as-you-type results
 	picked   int           // the selected result
 	lastSale *pos.Sale
+	payments []pos.Payment // attempts for this cart
 
 	scan       *keyEntry
 	resultList *widget.List
@@ -43,6 +44,7 @@ func newCheckoutScreen(a *App) *checkoutScreen {
 	s := &checkoutScreen{app: a, selected: -1}
 	s.cart = a.loadCart()
 	s.build()
+	s.resumePaid()
 	s.refresh()
 	return s
 }
@@ -98,6 +100,9 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 	)
 	keys := container.NewGridWithColumns(2,
 		keyButton("F12", "Cash", s.onPayCash),
+		keyButton("F9", "Scan payment code", s.onPayCode),
+		keyButton("F11", "Show QR to pay", s.onChooseQR),
+		keyButton("", "To be confirmed", s.onPending),
 		keyButton("F3", "Quantity", s.onQtyDialog),
 		keyButton("F4", "Line discount", s.onLineDiscount),
 		keyButton("F5", "Order discount", s.onOrderDiscount),
@@ -225,6 +230,12 @@ func (s *checkoutScreen) onEnter(text string) {
 		qty, _ = pos.ParseQty(qtyText) // splitQty checked it
 	}
 	p, err := s.app.deps.Catalog.ByBarcode(code)
+	if err != nil && qtyText == "" && len(s.cart.Lines) > 0 {
+		if _, _, perr := pos.RoutePaymentCode(code, pos.DefaultCodeRoutes); perr == nil {
+			s.startCodePayment(code) // the customer's 付款码, scanned straight after the goods
+			return
+		}
+	}
 	if pos.ErrorCode(err) != pos.CodeNotFound && err != nil && len(s.results) == 0 {
 		s.showError(err)
 		return
@@ -254,7 +265,10 @@ func (s *checkoutScreen) addProduct(p pos.Product, qty pos.Qty) {
 	if qty == 0 {
 		qty = pos.OnePiece
 	}
-	err := s.cart.Add(p, qty)
+	err := s.locked()
+	if err == nil {
+		err = s.cart.Add(p, qty)
+	}
 	s.showError(err)
 	if err == nil {
 		s.scan.SetText("")
@@ -289,6 +303,7 @@ func (s *checkoutScreen) onKey(k fyne.KeyName) bool {
 		fyne.KeyF2: func() { s.app.win.Canvas().Focus(s.scan) }, fyne.KeyF3: s.onQtyDialog,
 		fyne.KeyF4: s.onLineDiscount, fyne.KeyF5: s.onOrderDiscount, fyne.KeyF6: s.onHold,
 		fyne.KeyF7: s.onResume, fyne.KeyF8: s.onClear, fyne.KeyF10: s.onReprint, fyne.KeyF12: s.onPayCash,
+		fyne.KeyF9: s.onPayCode, fyne.KeyF11: s.onChooseQR,
 		fyne.KeyDelete: s.onRemove, fyne.KeyUp: func() { s.move(-1) }, fyne.KeyDown: func() { s.move(1) },
 		fyne.KeyEscape: func() { s.scan.SetText(""); s.showError(nil) },
 	}
@@ -333,7 +348,10 @@ func (s *checkoutScreen) step(d pos.Qty) {
 
 // change1 applies one change to the cart, then saves and shows it.
 func (s *checkoutScreen) change1(f func() error) {
-	err := f()
+	err := s.locked()
+	if err == nil {
+		err = f()
+	}
 	s.showError(err)
 	if err == nil {
 		s.saveCart()
@@ -347,6 +365,10 @@ func (s *checkoutScreen) onRemove() {
 
 func (s *checkoutScreen) onClear() {
 	if len(s.cart.Lines) == 0 {
+		return
+	}
+	if err := s.locked(); err != nil {
+		s.showError(err)
 		return
 	}
 	s.confirm(T("Clear this sale?"), func() {
@@ -400,6 +422,9 @@ func (s *checkoutScreen) onOrderDiscount() {
 
 // apply is change1 for dialogs: the error goes back to the dialog.
 func (s *checkoutScreen) apply(f func() error) error {
+	if err := s.locked(); err != nil {
+		return err
+	}
 	if err := f(); err != nil {
 		return err
 	}

@@ -38,6 +38,12 @@ type Deps struct {
 	WriteTemplate  func(path, lang string) error
 	Backup         func(ctx context.Context, dest string) error
 
+	// Payments takes payments at the providers; nil when no channel is set up.
+	Payments     PaymentService
+	PaymentStore pos.PaymentStore
+	CodeWait     time.Duration // how long a code payment may wait for the customer
+	QRWait       time.Duration // how long a dynamic QR is shown
+
 	NewID func() string
 	Now   func() time.Time
 	Log   *slog.Logger

@@ -29,8 +29,15 @@ func (s *checkoutScreen) onPayCash() {
 		s.showError(pos.ErrEmptyCart)
 		return
 	}
+	if s.app.paying != nil || pos.Pending(s.payments) {
+		s.showError(pos.Errorf(pos.CodeConflict, "ui: a payment is still in progress"))
+		return
+	}
 	cd := &cashDialog{}
 	cd.due, cd.rounding = s.cart.Due(s.app.settings.CashRounding, true)
+	if paid := pos.Paid(s.payments); paid > 0 { // split tender: cash pays the rest, no 抹零
+		cd.due, cd.rounding = s.remaining(), 0
+	}
 	cd.received = newKeyEntry()
 	cd.received.SetPlaceHolder(cd.due.String())
 	cd.change = bigText(36)
@@ -96,7 +103,7 @@ func (s *checkoutScreen) finishCash(cd *cashDialog) {
 	}
 	tender, err := pos.CashTender(cd.due, received)
 	if err == nil {
-		err = s.complete(cd.rounding, []pos.Tender{tender})
+		err = s.completeWithPayments(&tender, cd.rounding)
 	}
 	if err != nil {
 		s.app.deps.Log.Warn("cash payment", "err", err)
@@ -131,6 +138,7 @@ func (s *checkoutScreen) complete(rounding money.Fen, tenders []pos.Tender) erro
 	}
 	s.lastSale = sale
 	s.cart = &pos.Cart{ID: d.NewID()}
+	s.payments = nil
 	s.selected = -1
 	s.change.Text = T("Change") + " " + sale.Change().Yuan()
 	s.change.Refresh()
@@ -157,6 +165,10 @@ func (s *checkoutScreen) onReprint() {
 func (s *checkoutScreen) onHold() {
 	if len(s.cart.Lines) == 0 {
 		s.showError(pos.ErrEmptyCart)
+		return
+	}
+	if err := s.locked(); err != nil {
+		s.showError(err)
 		return
 	}
 	s.cart.Note = fmt.Sprintf("%s · %s", s.app.deps.Now().In(s.app.settings.Location()).Format("15:04"),
@@ -217,6 +229,7 @@ func (s *checkoutScreen) resume(c *pos.Cart) {
 		return
 	}
 	s.cart, s.selected = c, len(c.Lines)-1
+	s.loadPayments()
 	s.showError(nil)
 	s.refresh()
 }

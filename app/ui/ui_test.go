@@ -381,7 +381,7 @@ func TestSettingsLanguageAndValidation(t *testing.T) {
 // the screens has a Chinese translation.
 func TestTranslationsComplete(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`\bTf?\("((?:[^"\\]|\\.)*)"`)
+	re := regexp.MustCompile(`(?:\bTf?\(|keyButton\("[^"]*", )"((?:[^"\\]|\\.)*)"`)
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -399,6 +399,18 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, m := range sentinelMessages {
 		if _, ok := zhCN[m.msg]; !ok {
 			t.Errorf("no Chinese for %q", m.msg)
+		}
+	}
+	for _, k := range stateNames {
+		if _, ok := zhCN[k]; !ok {
+			t.Errorf("no Chinese for payment state %q", k)
+		}
+	}
+	for _, cs := range [][]choice{printerKinds, paperWidths, roundings} {
+		for _, c := range cs {
+			if _, ok := zhCN[c.label]; !ok {
+				t.Errorf("no Chinese for choice %q", c.label)
+			}
 		}
 	}
 	for _, k := range tenderNames {

@@ -44,19 +44,12 @@ type Transaction struct {
 
 // pdolValues returns the value of every tag the terminal can answer.
 func (t Transaction) pdolValues() (map[Tag][]byte, error) {
-	if t.Amount < 0 || t.Amount > MaxAmount || t.OtherAmount < 0 || t.OtherAmount > MaxAmount {
-		return nil, fmt.Errorf("nfc: amount %d or other amount %d outside 0..%d fen", t.Amount, t.OtherAmount, int64(MaxAmount))
+	if err := t.validate(); err != nil {
+		return nil, err
 	}
-	if t.Currency < 0 || t.Currency > 999 || t.Country < 0 || t.Country > 999 {
-		return nil, fmt.Errorf("nfc: currency %d or country %d outside 0..999", t.Currency, t.Country)
-	}
-	un := make([]byte, 4)
-	r := t.Rand
-	if r == nil {
-		r = rand.Reader
-	}
-	if _, err := io.ReadFull(r, un); err != nil {
-		return nil, fmt.Errorf("nfc: unpredictable number: %w", err)
+	un, err := t.unpredictableNumber()
+	if err != nil {
+		return nil, err
 	}
 	at := t.At
 	if at.IsZero() {
@@ -83,6 +76,30 @@ func (t Transaction) pdolValues() (map[Tag][]byte, error) {
 		v[tag] = val
 	}
 	return v, nil
+}
+
+// validate checks that the numbers fit their EMV fields.
+func (t Transaction) validate() error {
+	if t.Amount < 0 || t.Amount > MaxAmount || t.OtherAmount < 0 || t.OtherAmount > MaxAmount {
+		return fmt.Errorf("nfc: amount %d or other amount %d outside 0..%d fen", t.Amount, t.OtherAmount, int64(MaxAmount))
+	}
+	if t.Currency < 0 || t.Currency > 999 || t.Country < 0 || t.Country > 999 {
+		return fmt.Errorf("nfc: currency %d or country %d outside 0..999", t.Currency, t.Country)
+	}
+	return nil
+}
+
+// unpredictableNumber draws the 4 bytes of 9F37.
+func (t Transaction) unpredictableNumber() ([]byte, error) {
+	r := t.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	un := make([]byte, 4)
+	if _, err := io.ReadFull(r, un); err != nil {
+		return nil, fmt.Errorf("nfc: unpredictable number: %w", err)
+	}
+	return un, nil
 }
 
 // orChina returns code, or ChinaCode for 0.

@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,22 +23,15 @@ type QueueOptions struct {
 }
 
 func (o QueueOptions) withDefaults() QueueOptions {
-	o.BufferMax = cmpOr(o.BufferMax, 16)
-	o.RetryMax = max(0, cmpOr(o.RetryMax, 3))
-	o.Backoff = cmpOr(o.Backoff, time.Second)
-	o.BackoffMax = cmpOr(o.BackoffMax, 8*time.Second)
-	o.Timeout = cmpOr(o.Timeout, 15*time.Second)
+	o.BufferMax = cmp.Or(o.BufferMax, 16)
+	o.RetryMax = max(0, cmp.Or(o.RetryMax, 3))
+	o.Backoff = cmp.Or(o.Backoff, time.Second)
+	o.BackoffMax = cmp.Or(o.BackoffMax, 8*time.Second)
+	o.Timeout = cmp.Or(o.Timeout, 15*time.Second)
 	if o.OnResult == nil {
 		o.OnResult = func(int, error) {}
 	}
 	return o
-}
-
-func cmpOr[T int | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // Queue prints jobs one at a time, in order, on a goroutine of its own, so
@@ -153,6 +147,7 @@ func (q *Queue) next() (job, bool) {
 		q.mu.Lock()
 		if len(q.pending) > 0 && q.ctx.Err() == nil {
 			j := q.pending[0]
+			q.pending[0] = job{} // let the printed job's bytes go
 			q.pending = q.pending[1:]
 			q.mu.Unlock()
 			return j, true

@@ -83,10 +83,11 @@ func padLeft(s string, cols int) string { return spaces(cols-width(s)) + s }
 // when it alone is wider than a line. Spaces at a break are dropped. wrap
 // returns at least one line, and every line holds at least one character.
 func wrap(s string, cols int) []string {
-	var w wrapper
-	w.cols = cols
-	for _, tok := range tokens(s) {
-		w.add(tok)
+	w := wrapper{cols: cols}
+	for s != "" {
+		n := tokenLen(s)
+		w.add(s[:n])
+		s = s[n:]
 	}
 	return w.done()
 }
@@ -108,11 +109,11 @@ func (w *wrapper) add(tok string) {
 	case tok == " ":
 		w.flush()
 	case tw > w.cols:
-		for _, r := range tok {
+		for i, r := range tok {
 			if w.curW > 0 && w.curW+runeWidth(r) > w.cols {
 				w.flush()
 			}
-			w.put(string(r), runeWidth(r))
+			w.put(tok[i:i+utf8.RuneLen(r)], runeWidth(r))
 		}
 	default:
 		w.flush()
@@ -138,22 +139,20 @@ func (w *wrapper) done() []string {
 	return w.lines
 }
 
-// tokens splits s into the pieces wrap keeps whole: runs of ASCII letters
-// and digits (and other non-space ASCII), single spaces, single other
-// characters.
-func tokens(s string) []string {
-	var out []string
-	for len(s) > 0 {
-		n := 1
-		if c := s[0]; c >= utf8.RuneSelf {
-			_, n = utf8.DecodeRuneInString(s)
-		} else if c != ' ' {
-			for n < len(s) && s[n] != ' ' && s[n] < utf8.RuneSelf {
-				n++
-			}
-		}
-		out = append(out, s[:n])
-		s = s[n:]
+// tokenLen is the length of the piece at the start of s that wrap keeps
+// whole: a run of non-space ASCII (a word, a number), a single space, or a
+// single other character.
+func tokenLen(s string) int {
+	switch c := s[0]; {
+	case c >= utf8.RuneSelf:
+		_, n := utf8.DecodeRuneInString(s)
+		return n
+	case c == ' ':
+		return 1
 	}
-	return out
+	n := 1
+	for n < len(s) && s[n] != ' ' && s[n] < utf8.RuneSelf {
+		n++
+	}
+	return n
 }

@@ -124,14 +124,19 @@ func thresholdBlocks(lum []byte, bits []uint32, black []int, subW, subH, w, h in
 				sum += r[0] + r[1] + r[2] + r[3] + r[4]
 			}
 			t := sum / 25
+			word, shift := xoff>>5, xoff&31
 			for yy := 0; yy < blockSize; yy++ {
 				px := lum[(yoff+yy)*w+xoff : (yoff+yy)*w+xoff+blockSize]
-				rowBits := bits[(yoff+yy)*words:]
+				var mask uint32 // bit xx: pixel xoff+xx is black
 				for xx, v := range px {
 					if int(v) <= t {
-						bx := xoff + xx
-						rowBits[bx>>5] |= 1 << (bx & 31)
+						mask |= 1 << xx
 					}
+				}
+				rowBits := bits[(yoff+yy)*words : (yoff+yy+1)*words]
+				rowBits[word] |= mask << shift
+				if shift > 32-blockSize {
+					rowBits[word+1] |= mask >> (32 - shift)
 				}
 			}
 		}

@@ -124,6 +124,11 @@ CREATE TABLE stock_moves (
 ) STRICT;
 CREATE INDEX stock_moves_product ON stock_moves (product_id);
 
+-- products.stock_milli is the sum of the product's moves, kept so by the
+-- database itself: a move cannot be recorded without being applied.
+CREATE TRIGGER stock_moves_apply AFTER INSERT ON stock_moves
+BEGIN UPDATE products SET stock_milli = stock_milli + NEW.delta_milli WHERE id = NEW.product_id; END;
+
 -- Order numbers: one counter per business day, store and till. A number is
 -- committed before it is used, so a crash may skip one but never reuses it.
 CREATE TABLE sale_seq (

@@ -152,8 +152,8 @@ func TestAlipayBill(t *testing.T) {
 		firstOrderNo   string
 		firstRowIsSale bool
 	}{
-		{"2025-03-10", 1, 1000, -6, "D1", true},                    // the 23:59:58 payment stays on its day
-		{"2025-03-11", 2, 2000 - 300, -12 + 2, "D2", true},         // 0.6% of 3.00 = 0.018 → 0.02 back
+		{"2025-03-10", 1, 1000, -6, "D1", true},            // the 23:59:58 payment stays on its day
+		{"2025-03-11", 2, 2000 - 300, -12 + 2, "D2", true}, // 0.6% of 3.00 = 0.018 → 0.02 back
 	} {
 		u, r = c.billURL(t, tt.date)
 		if u == "" {

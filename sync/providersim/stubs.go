@@ -5,7 +5,6 @@ import "net/http"
 type simCard struct{}
 type cardAuth struct{}
 
-func (s *Sim) wechatV2Routes(m *http.ServeMux)                           {}
-func (s *Sim) wechatV3Routes(m *http.ServeMux)                           {}
-func (s *Sim) acquirerRoutes(m *http.ServeMux)                           {}
-func (s *Sim) customerRoutes(m *http.ServeMux)                           {}
+func (s *Sim) wechatV3Routes(m *http.ServeMux) {}
+func (s *Sim) acquirerRoutes(m *http.ServeMux) {}
+func (s *Sim) customerRoutes(m *http.ServeMux) {}

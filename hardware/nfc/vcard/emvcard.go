@@ -131,6 +131,9 @@ func (c *EMVCard) getResponse(le int) []byte {
 	if len(c.pending) == 0 {
 		return reply(nil, swConditions)
 	}
+	if le < 1 {
+		return reply(nil, swWrongLength)
+	}
 	n := min(le, c.ChunkSize, len(c.pending))
 	chunk := c.pending[:n]
 	c.pending = c.pending[n:]
