@@ -622,6 +622,8 @@ func newCSVSource(r io.Reader) (*csvSource, error) {
 	switch {
 	case bytes.HasPrefix(head, utf8BOM):
 		in = io.MultiReader(bytes.NewReader(head[len(utf8BOM):]), r)
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return nil, fileError(0, "这是 Excel 工作簿，不是 CSV 文件：请选择 .xlsx 格式导入", nil)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return nil, fileError(0, "文件是 UTF-16 编码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或「CSV（逗号分隔）」", nil)
 	case !utf8Prefix(head, len(head) == sniffBytes):
@@ -653,16 +655,12 @@ func (s *csvSource) close()          {}
 
 func (s *csvSource) next() (int, []string, error) {
 	s.guard.start = s.r.InputOffset()
-	rec, err := s.r.Read()
-	var pe *csv.ParseError
+	rec, err := s.r.Read() // with LazyQuotes and any field count, no *csv.ParseError
 	switch {
 	case err == io.EOF:
 		return 0, nil, io.EOF
 	case errors.Is(err, errCellTooBig):
 		return 0, nil, fileError(s.row+1, "这一行超过 10 MB，文件可能已损坏（是否有引号没有配对？）", err)
-	case errors.As(err, &pe):
-		row := s.row + 1 + max(0, pe.StartLine-s.endLine-1)
-		return 0, nil, fileError(row, "CSV 格式错误：引号没有配对", err)
 	case err != nil:
 		return 0, nil, fmt.Errorf("reports: read csv: %w", err)
 	}

@@ -175,6 +175,7 @@ var badCSV = []struct {
 	{"column twice", csvOf("条码,名称,分类,单位,售价,barcode"),
 		[]RowError{{1, "barcode", "表头中「条码」列出现了两次（第 1 列和第 6 列）"}}},
 	{"empty file", nil, []RowError{{1, "", "文件是空的：第 1 行应为表头（条码、名称、分类、单位、售价…）"}}},
+	{"an xlsx given as CSV", []byte("PK\x03\x04rest of a zip"), []RowError{{0, "", "这是 Excel 工作簿，不是 CSV 文件：请选择 .xlsx 格式导入"}}},
 	{"UTF-16", []byte{0xFF, 0xFE, '=', 0}, []RowError{{0, "", "文件是 UTF-16 编码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或「CSV（逗号分隔）」"}}},
 }
 
@@ -435,6 +436,13 @@ func TestExportLayout(t *testing.T) {
 			t.Errorf("type of %s = %v, want %v", cell, got, want)
 		}
 	}
+	checkSheetSetup(t, f, sheet, "$A$1:$I$3")
+}
+
+// checkSheetSetup checks the frozen header, the filter over ref and the
+// width of the name column.
+func checkSheetSetup(t *testing.T, f *excelize.File, sheet, ref string) {
+	t.Helper()
 	panes, err := f.GetPanes(sheet)
 	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
 		t.Errorf("panes = %+v, %v; want the header row frozen", panes, err)
@@ -445,8 +453,8 @@ func TestExportLayout(t *testing.T) {
 			filter = d.RefersTo
 		}
 	}
-	if filter != "'商品'!$A$1:$I$3" && filter != "'商品'!A1:I3" {
-		t.Errorf("autofilter covers %q, want A1:I3 of 商品", filter)
+	if want := "'" + sheet + "'!" + ref; filter != want {
+		t.Errorf("autofilter covers %q, want %q", filter, want)
 	}
 	if w, _ := f.GetColWidth(sheet, "B"); w < 20 {
 		t.Errorf("name column width = %v, want a wide column", w)
@@ -493,6 +501,7 @@ func TestTemplate(t *testing.T) {
 			if got := f.GetSheetList(); !cmp.Equal(got, want[:2]) {
 				t.Errorf("sheets = %v, want %v", got, want[:2])
 			}
+			checkSheetSetup(t, f, want[0], "$A$1:$I$3")
 			help, _ := f.GetRows(want[1])
 			text := fmt.Sprint(help)
 			for _, s := range want[2:4] {
@@ -575,6 +584,9 @@ func FuzzImportCSV(f *testing.F) {
 		f.Add(tc.in)
 	}
 	f.Add(assets.DemoProductsCSV[:2000])
+	if gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes(assets.DemoProductsCSV[:2000]); err == nil {
+		f.Add(gbk)
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		ps, err := ImportProducts(bytes.NewReader(in), "csv")
 		if err != nil {

@@ -64,7 +64,7 @@ func (db *DB) SalesBetween(ctx context.Context, from, to time.Time) ([]*pos.Sale
 // empty query matches every sale in the range.
 func (db *DB) SearchSales(ctx context.Context, from, to time.Time, query string) ([]*pos.Sale, error) {
 	query = strings.TrimSpace(query)
-	amount := money.Fen(-1) // matches no total
+	amount := money.Fen(-1)                                                // matches no total
 	if f, err := money.Parse(strings.TrimPrefix(query, "¥")); err == nil { // as Sale.Matches
 		amount = f
 	}

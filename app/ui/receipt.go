@@ -40,7 +40,7 @@ func receiptDoc(s *pos.Sale, st pos.Settings) printer.Doc {
 	if s.Rounding > 0 {
 		d.Totals = append(d.Totals, printer.Row{Label: T("Rounding"), Value: "-" + s.Rounding.String()})
 	}
-	d.Totals = append(d.Totals, printer.Row{Label: T("Total"), Value: s.Total.Yuan(), Bold: true})
+	d.Totals = append(d.Totals, printer.Row{Label: T("Total"), Value: s.Total.String(), Bold: true}) // no ¥: GBK-only printers lack it
 	for _, t := range s.Tenders {
 		amount := t.Amount
 		if t.Kind == pos.TenderCash {

@@ -6,9 +6,10 @@ import (
 )
 
 // Transceiver sends one command APDU to a card and returns the response APDU,
-// status word included. pcsc.Conn is the real one; a func in a test is enough
-// for everything else. A Transceiver reports a card that left with an error
-// wrapping ErrCardRemoved.
+// status word included. pcsc.Conn is the real one; vcard.Handler answers in
+// memory. A Transceiver reports a card that left with an error wrapping
+// ErrCardRemoved. The returned slice belongs to the caller, which may
+// overwrite it: ReadCard zeroes the answers that held card data.
 type Transceiver interface {
 	Transmit(ctx context.Context, apdu []byte) ([]byte, error)
 }

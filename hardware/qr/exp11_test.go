@@ -8,7 +8,7 @@ import (
 )
 
 func TestExpFailCost(t *testing.T) {
-	frames := loadCorpus(t)
+	frames := loadCorpus(t, 1)
 	d := NewDecoder(Options{Budget: -1})
 	var cur string
 	var t0 time.Time

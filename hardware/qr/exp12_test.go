@@ -8,7 +8,7 @@ import (
 )
 
 func TestExpVariants(t *testing.T) {
-	frames := loadCorpus(t)
+	frames := loadCorpus(t, 1)
 	run := func(name string) {
 		d := NewDecoder(Options{Budget: -1})
 		ok := 0

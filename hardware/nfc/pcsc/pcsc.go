@@ -95,9 +95,11 @@ func (c *Conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	switch {
 	case err != nil:
 		return nil, c.transmitError(err)
-	case len(rsp) < 2:
+	case len(rsp) < 2 && c.cardLeft():
 		// vpcd reports a card that vanished mid-command as an empty success
-		return nil, c.lost(fmt.Errorf("%w: the reader returned %d bytes", nfc.ErrBadResponse, len(rsp)))
+		return nil, fmt.Errorf("pcsc: transmit: %w (the reader returned %d bytes)", nfc.ErrCardRemoved, len(rsp))
+	case len(rsp) < 2:
+		return nil, fmt.Errorf("pcsc: transmit: %w: the reader returned %d bytes", nfc.ErrBadResponse, len(rsp))
 	}
 	return rsp, nil
 }
@@ -107,29 +109,24 @@ func (c *Conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 const removalGrace = time.Second
 
 // transmitError maps a failed transmission. A card pulled away mid-APDU
-// often shows first as a communication failure.
+// often shows first as a communication failure; it becomes
+// nfc.ErrCardRemoved once pcscd confirms the card is gone.
 func (c *Conn) transmitError(err error) error {
 	switch {
 	case errors.Is(err, scard.ErrRemovedCard), errors.Is(err, scard.ErrResetCard):
 		return wrap("transmit", err)
 	case errors.Is(err, scard.ErrNotTransacted), errors.Is(err, scard.ErrCommError),
 		errors.Is(err, scard.ErrUnresponsiveCard), errors.Is(err, scard.ErrNoSmartcard):
-		return c.lost(err)
+		if c.cardLeft() {
+			return fmt.Errorf("pcsc: transmit: %w (%w)", nfc.ErrCardRemoved, err)
+		}
 	}
 	return wrap("transmit", err)
 }
 
-// lost reports a failed transmission as nfc.ErrCardRemoved if the card has
-// left the reader, and as cause otherwise.
-func (c *Conn) lost(cause error) error {
-	if c.cardLeft() {
-		return fmt.Errorf("pcsc: transmit: %w (%w)", nfc.ErrCardRemoved, cause)
-	}
-	return wrap("transmit", cause)
-}
-
 // cardLeft asks pcscd whether the card is gone, waiting up to removalGrace
-// (in GetStatusChange, not polling) for its next look at the reader.
+// (in GetStatusChange, not polling) for its next look at the reader. Only a
+// failed transmission calls it, so a healthy read never waits.
 func (c *Conn) cardLeft() bool {
 	st, err := c.card.Status()
 	if err != nil {
