@@ -1,8 +1,8 @@
 package app
 
 import (
+	"bytes"
 	"context"
-	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -53,21 +53,45 @@ func TestScreenshots(t *testing.T) {
 		_ = cmd.Wait()
 	}()
 	win := waitWindow(t, display, "掌柜")
+	var prev []byte
 	for i, name := range []string{"checkout", "orders", "products", "settings"} {
 		if i > 0 {
 			// No window manager runs under Xvfb: focus the window directly.
 			x(t, display, "xdotool", "windowfocus", "--sync", win)
 			x(t, display, "xdotool", "key", "ctrl+"+string(rune('1'+i)))
 		}
-		time.Sleep(700 * time.Millisecond) // let Fyne paint the screen
 		path := filepath.Join(outDir, name+".png")
+		prev = capture(t, display, path, prev)
+	}
+}
+
+// capture screenshots the screen into path once it shows a drawn window
+// different from prev (the screen before): a machine under load may take a
+// few seconds to paint. It fails if that never happens.
+func capture(t *testing.T, display, path string, prev []byte) []byte {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		time.Sleep(500 * time.Millisecond)
 		x(t, display, "timeout", "20", "import", "-window", "root", path)
-		checkNotBlank(t, path)
+		png, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		colours, dark, total := inspect(t, path)
+		drawn := len(colours) >= 30 && dark >= total/200 && !bytes.Equal(png, prev)
+		if drawn || time.Now().After(deadline) {
+			t.Logf("%s: %d colours, %.1f%% dark pixels", filepath.Base(path), len(colours), 100*float64(dark)/float64(total))
+			if !drawn {
+				t.Fatalf("%s looks blank or unchanged: %d colours, %d dark pixels of %d", path, len(colours), dark, total)
+			}
+			return png
+		}
 	}
 }
 
 // buildBinary builds the till into a temporary directory.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "zhanggui")
 	out, err := exec.Command("go", "build", "-o", bin, "zhanggui").CombinedOutput()
@@ -167,9 +191,9 @@ func x(t *testing.T, display string, args ...string) {
 	}
 }
 
-// checkNotBlank fails unless the screenshot shows a drawn window: many
-// colours (anti-aliased text) and a good share of non-background pixels.
-func checkNotBlank(t *testing.T, path string) {
+// inspect counts the colours and dark pixels of a screenshot (every other
+// pixel): a drawn window has many colours (anti-aliased text) and ink.
+func inspect(t *testing.T, path string) (map[uint32]bool, int, int) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -180,21 +204,16 @@ func checkNotBlank(t *testing.T, path string) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	colours, ink := map[uint32]bool{}, 0
+	colours, dark := map[uint32]bool{}, 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y += 2 {
 		for x := b.Min.X; x < b.Max.X; x += 2 {
 			r, g, bl, _ := img.At(x, y).RGBA()
 			colours[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
 			if r>>8 < 160 && g>>8 < 160 && bl>>8 < 160 {
-				ink++
+				dark++
 			}
 		}
 	}
-	total := (b.Dx() / 2) * (b.Dy() / 2)
-	t.Logf("%s: %d colours, %.1f%% dark pixels", filepath.Base(path), len(colours), 100*float64(ink)/float64(total))
-	if len(colours) < 30 || ink < total/200 {
-		t.Errorf("%s looks blank: %d colours, %d dark pixels of %d", path, len(colours), ink, total)
-	}
-	_ = image.Point{}
+	return colours, dark, (b.Dx() / 2) * (b.Dy() / 2)
 }

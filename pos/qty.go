@@ -37,6 +37,9 @@ func ParseQty(s string) (Qty, error) {
 
 // String formats q without trailing zeros: "3", "0.356", "1.5".
 func (q Qty) String() string {
+	if q < 0 {
+		return "-" + (-q).String()
+	}
 	s := fmt.Sprintf("%d.%03d", q/1000, q%1000)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")

@@ -49,7 +49,8 @@ func TestPostingChecks(t *testing.T) {
 		{"a negative side", `('e1', 2, '1001.cash', -100, 0)`},
 		{"a REAL amount", `('e1', 3, '1001.cash', 1.5, 0)`},
 	} {
-		_, err := raw.Exec(`INSERT INTO postings (entry_id, line_no, account, debit_fen, credit_fen) VALUES ` + tt.values)
+		const q = `INSERT INTO postings (entry_id, line_no, account, debit_fen, credit_fen) VALUES `
+		_, err := raw.Exec(q + tt.values)
 		if err == nil {
 			t.Errorf("a posting with %s was accepted", tt.name)
 		}
@@ -68,5 +69,27 @@ func TestIntegrityCheckFindsStockDrift(t *testing.T) {
 	err = db.IntegrityCheck(ctx)
 	if !errors.Is(err, storage.ErrCorrupt) || !strings.Contains(err.Error(), "stock") {
 		t.Errorf("IntegrityCheck after a hand-edited stock = %v, want ErrCorrupt naming stock", err)
+	}
+}
+
+// TestReadValidatesAgain: a sale broken behind storage's back (here by
+// dropping a trigger first) is refused when read, never shown as sound.
+func TestReadValidatesAgain(t *testing.T) {
+	db := storagetest.NewDB(t)
+	ps := storagetest.Seed(t, db, 2)
+	must(t, db.SaveSale(ctx, newSale(t, db, "s1", at, ps...)))
+	raw := rawDB(t, db.Path())
+	for _, stmt := range []string{
+		`DROP TRIGGER tenders_no_update`,
+		`UPDATE tenders SET amount_fen = amount_fen - 1, received_fen = 0, change_fen = 0`,
+	} {
+		_, err := raw.Exec(stmt)
+		must(t, err)
+	}
+	if _, err := db.Sale(ctx, "s1"); !errors.Is(err, storage.ErrCorrupt) {
+		t.Errorf("Sale after tampering = %v, want ErrCorrupt", err)
+	}
+	if err := db.IntegrityCheck(ctx); !errors.Is(err, storage.ErrCorrupt) {
+		t.Errorf("IntegrityCheck after tampering = %v, want ErrCorrupt", err)
 	}
 }

@@ -29,6 +29,9 @@ func TestBackupWhileOpen(t *testing.T) {
 	if _, err := os.Stat(dest + ".tmp"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("backup left its temporary file: %v", err)
 	}
+	if hdr := readFile(t, dest)[18:20]; hdr[0] != 1 || hdr[1] != 1 { // file format: rollback journal
+		t.Errorf("backup header says file format %v: a copy on a USB stick must not need a -wal", hdr)
+	}
 	copyDB, err := storage.Open(dest)
 	must(t, err)
 	defer copyDB.Close()

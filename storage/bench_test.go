@@ -141,3 +141,19 @@ func BenchmarkProductsLoad100k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSalesBetween1k reads 1,000 whole sales (a busy week), as the
+// orders screen and the exports do.
+func BenchmarkSalesBetween1k(b *testing.B) {
+	db := storagetest.NewDB(b)
+	sales := saleMaker(b, db)
+	for range 1000 {
+		must(b, db.SaveSale(ctx, sales()))
+	}
+	for b.Loop() {
+		ss, err := db.SalesBetween(ctx, time.Time{}, storagetest.Epoch.Add(time.Hour))
+		if err != nil || len(ss) != 1000 {
+			b.Fatalf("SalesBetween = %d sales, %v", len(ss), err)
+		}
+	}
+}

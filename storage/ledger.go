@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -22,7 +21,8 @@ func insertEntry(ctx context.Context, tx *tx, e ledger.Entry) error {
 	}
 	const qp = `INSERT INTO postings (entry_id, line_no, account, debit_fen, credit_fen) VALUES (?, ?, ?, ?, ?)`
 	for i, p := range e.Postings {
-		if _, err := tx.ExecContext(ctx, qp, e.ID, i, string(p.Account), int64(p.Debit), int64(p.Credit)); err != nil {
+		_, err := tx.ExecContext(ctx, qp, e.ID, i, string(p.Account), int64(p.Debit), int64(p.Credit))
+		if err != nil {
 			return fmt.Errorf("entry %s posting %d: %w", e.ID, i, classify(err))
 		}
 	}
@@ -46,41 +46,51 @@ func checkBalanced(ctx context.Context, tx *tx, e ledger.Entry) error {
 	return nil
 }
 
-// readEntry reads one journal entry with its postings in order.
-func readEntry(ctx context.Context, q querier, id string) (ledger.Entry, error) {
-	e := ledger.Entry{ID: id}
-	var at string
-	err := q.QueryRowContext(ctx, `SELECT at, ref, memo FROM journal_entries WHERE id = ?`, id).
-		Scan(&at, &e.Ref, &e.Memo)
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, fmt.Errorf("entry %s: %w", id, ErrNotFound)
-	}
+// readEntries fills the entries byID (keyed by entry ID, IDs already set)
+// with their rows and postings; entryIDs is the same keys as a JSON array.
+// An entry missing from the database is left without postings, which
+// Entry.Validate refuses.
+func readEntries(ctx context.Context, q querier, entryIDs string, byID map[string]*ledger.Entry) error {
+	const qe = `SELECT id, at, ref, memo FROM journal_entries WHERE id IN (SELECT value FROM json_each(?))`
+	rows, err := q.QueryContext(ctx, qe, entryIDs)
 	if err != nil {
-		return e, fmt.Errorf("entry %s: %w", id, classify(err))
-	}
-	if e.At, err = parseTime(at); err != nil {
-		return e, err
-	}
-	e.Postings, err = readPostings(ctx, q, id)
-	return e, err
-}
-
-func readPostings(ctx context.Context, q querier, entryID string) ([]ledger.Posting, error) {
-	const sq = `SELECT account, debit_fen, credit_fen FROM postings WHERE entry_id = ? ORDER BY line_no`
-	rows, err := q.QueryContext(ctx, sq, entryID)
-	if err != nil {
-		return nil, fmt.Errorf("postings of %s: %w", entryID, classify(err))
+		return fmt.Errorf("entries: %w", classify(err))
 	}
 	defer rows.Close()
-	var ps []ledger.Posting
 	for rows.Next() {
-		var p ledger.Posting
-		if err := rows.Scan(&p.Account, &p.Debit, &p.Credit); err != nil {
-			return nil, fmt.Errorf("postings of %s: %w", entryID, classify(err))
+		var id, at string
+		var e ledger.Entry
+		if err := rows.Scan(&id, &at, &e.Ref, &e.Memo); err != nil {
+			return fmt.Errorf("entries: %w", classify(err))
 		}
-		ps = append(ps, p)
+		if e.At, err = parseTime(at); err != nil {
+			return err
+		}
+		byID[id].At, byID[id].Ref, byID[id].Memo = e.At, e.Ref, e.Memo
 	}
-	return ps, classify(rows.Err())
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("entries: %w", classify(err))
+	}
+	return readPostings(ctx, q, entryIDs, byID)
+}
+
+func readPostings(ctx context.Context, q querier, entryIDs string, byID map[string]*ledger.Entry) error {
+	const qp = `SELECT entry_id, account, debit_fen, credit_fen FROM postings
+		WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY entry_id, line_no`
+	rows, err := q.QueryContext(ctx, qp, entryIDs)
+	if err != nil {
+		return fmt.Errorf("postings: %w", classify(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var p ledger.Posting
+		if err := rows.Scan(&id, &p.Account, &p.Debit, &p.Credit); err != nil {
+			return fmt.Errorf("postings: %w", classify(err))
+		}
+		byID[id].Postings = append(byID[id].Postings, p)
+	}
+	return classify(rows.Err())
 }
 
 // Entries returns the journal entries with from <= At < to, oldest first,

@@ -30,6 +30,9 @@ func (db *DB) SaveSale(ctx context.Context, s *pos.Sale) error {
 	}
 	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
 
+	if err := checkNewSale(ctx, tx, s.ID); err != nil {
+		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
+	}
 	if err := insertEntry(ctx, tx, s.Entry); err != nil { // first: sales.entry_id refers to it
 		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
 	}
@@ -44,6 +47,20 @@ func (db *DB) SaveSale(ctx context.Context, s *pos.Sale) error {
 	}
 	if err := tx.Commit(); err != nil { // with synchronous=FULL, this is the fsync
 		return fmt.Errorf("storage: save sale %s: commit: %w", s.ID, classify(err))
+	}
+	return nil
+}
+
+// checkNewSale refuses a sale ID already saved with a clear conflict (a
+// till resending a sale after a crash), before anything is written; the
+// keys of the tables catch every other repeat.
+func checkNewSale(ctx context.Context, tx *tx, id string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sales WHERE id = ?`, id).Scan(&n); err != nil {
+		return classify(err)
+	}
+	if n > 0 {
+		return pos.Errorf(pos.CodeConflict, "sale %s is already saved", id)
 	}
 	return nil
 }
@@ -113,7 +130,8 @@ func saleStock(ctx context.Context, tx *tx, s *pos.Sale) error {
 // business day (pos.BusinessDay).
 func (db *DB) NextSaleNo(ctx context.Context, day time.Time, store, till string) (string, error) {
 	if day.IsZero() || strings.TrimSpace(store) == "" || strings.TrimSpace(till) == "" {
-		return "", pos.Errorf(pos.CodeInvalid, "storage: next sale number: day %v, store %q, till %q", day, store, till)
+		return "", pos.Errorf(pos.CodeInvalid, "storage: next sale number: day %v, store %q, till %q",
+			day, store, till)
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {

@@ -131,7 +131,8 @@ func snapshot(t *testing.T, db *storage.DB) string {
 	t.Helper()
 	raw := rawDB(t, db.Path())
 	out := ""
-	for _, table := range []string{"sales", "sale_lines", "tenders", "journal_entries", "postings", "stock_moves", "carts"} {
+	tables := []string{"sales", "sale_lines", "tenders", "journal_entries", "postings", "stock_moves", "carts"}
+	for _, table := range tables {
 		out += fmt.Sprintf("%s=%d ", table, count(t, raw, table))
 	}
 	var stock int64
@@ -149,7 +150,8 @@ func TestNextSaleNo(t *testing.T) {
 		must(t, err)
 		return no
 	}
-	got := []string{next(day, "01"), next(day, "01"), next(day, "02"), next(day.AddDate(0, 0, 1), "01"), next(day, "01")}
+	got := []string{next(day, "01"), next(day, "01"), next(day, "02"), next(day.AddDate(0, 0, 1), "01"),
+		next(day, "01")}
 	want := []string{"01-01-20261125-0001", "01-01-20261125-0002", "01-02-20261125-0001",
 		"01-01-20261126-0001", "01-01-20261125-0003"}
 	if diff := cmp.Diff(want, got); diff != "" {

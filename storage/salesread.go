@@ -3,11 +3,13 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"zhanggui/pos"
+	"zhanggui/pos/ledger"
 	"zhanggui/pos/money"
 )
 
@@ -64,8 +66,9 @@ func (db *DB) SalesBetween(ctx context.Context, from, to time.Time) ([]*pos.Sale
 // empty query matches every sale in the range.
 func (db *DB) SearchSales(ctx context.Context, from, to time.Time, query string) ([]*pos.Sale, error) {
 	query = strings.TrimSpace(query)
-	amount := money.Fen(-1)                                                // matches no total
-	if f, err := money.Parse(strings.TrimPrefix(query, "¥")); err == nil { // as Sale.Matches
+	// An amount is read as Sale.Matches reads it; -1 matches no total.
+	amount := money.Fen(-1)
+	if f, err := money.Parse(strings.TrimPrefix(query, "¥")); err == nil {
 		amount = f
 	}
 	ss, err := db.salesWhere(ctx, `WHERE at >= ? AND at < ? AND (? = '' OR instr(no, ?) > 0 OR total_fen = ?)
@@ -102,10 +105,10 @@ func (db *DB) salesWhere(ctx context.Context, tail string, args ...any) ([]*pos.
 	if err != nil {
 		return nil, err
 	}
+	if err := completeSales(ctx, rtx, ss); err != nil {
+		return nil, err
+	}
 	for _, s := range ss {
-		if err := completeSale(ctx, rtx, s); err != nil {
-			return nil, fmt.Errorf("sale %s: %w", s.ID, err)
-		}
 		if err := s.Validate(); err != nil { // invariants are checked twice
 			return nil, fmt.Errorf("sale %s: %w: %w", s.ID, ErrCorrupt, err)
 		}
@@ -143,55 +146,72 @@ func scanSaleHeader(rows *sql.Rows) (*pos.Sale, error) {
 	return s, err
 }
 
-// completeSale reads a sale's lines, tenders and journal entry.
-func completeSale(ctx context.Context, q querier, s *pos.Sale) error {
-	var err error
-	if s.Lines, err = readLines(ctx, q, s.ID); err != nil {
+// completeSales reads the lines, tenders and journal entries of ss with one
+// query per table, however many sales there are: exporting a year of sales
+// must not cost four queries a sale. The keys go in as a JSON array.
+func completeSales(ctx context.Context, q querier, ss []*pos.Sale) error {
+	if len(ss) == 0 {
+		return nil
+	}
+	bySale := make(map[string]*pos.Sale, len(ss))
+	byEntry := make(map[string]*ledger.Entry, len(ss))
+	var saleIDs, entryIDs []string
+	for _, s := range ss {
+		bySale[s.ID], byEntry[s.Entry.ID] = s, &s.Entry
+		saleIDs, entryIDs = append(saleIDs, s.ID), append(entryIDs, s.Entry.ID)
+	}
+	if err := readLines(ctx, q, jsonArray(saleIDs), bySale); err != nil {
 		return err
 	}
-	if s.Tenders, err = readTenders(ctx, q, s.ID); err != nil {
+	if err := readTenders(ctx, q, jsonArray(saleIDs), bySale); err != nil {
 		return err
 	}
-	s.Entry, err = readEntry(ctx, q, s.Entry.ID)
-	return err
+	return readEntries(ctx, q, jsonArray(entryIDs), byEntry)
 }
 
-func readLines(ctx context.Context, q querier, saleID string) ([]pos.Line, error) {
-	const sq = `SELECT product_id, barcode, name, unit, category, qty_milli, unit_price_fen,
-		gross_fen, discount_fen, amount_fen FROM sale_lines WHERE sale_id = ? ORDER BY line_no`
-	rows, err := q.QueryContext(ctx, sq, saleID)
+// jsonArray encodes keys for `IN (SELECT value FROM json_each(?))`.
+func jsonArray(keys []string) string {
+	b, _ := json.Marshal(keys) // a []string always encodes
+	return string(b)
+}
+
+func readLines(ctx context.Context, q querier, saleIDs string, bySale map[string]*pos.Sale) error {
+	const sq = `SELECT sale_id, product_id, barcode, name, unit, category, qty_milli, unit_price_fen,
+		gross_fen, discount_fen, amount_fen FROM sale_lines
+		WHERE sale_id IN (SELECT value FROM json_each(?)) ORDER BY sale_id, line_no`
+	rows, err := q.QueryContext(ctx, sq, saleIDs)
 	if err != nil {
-		return nil, fmt.Errorf("lines: %w", classify(err))
+		return fmt.Errorf("lines: %w", classify(err))
 	}
 	defer rows.Close()
-	var out []pos.Line
 	for rows.Next() {
+		var id string
 		var l pos.Line
-		err := rows.Scan(&l.ProductID, &l.Barcode, &l.Name, &l.Unit, &l.Category, &l.Qty,
+		err := rows.Scan(&id, &l.ProductID, &l.Barcode, &l.Name, &l.Unit, &l.Category, &l.Qty,
 			&l.UnitPrice, &l.Gross, &l.Discount, &l.Amount)
 		if err != nil {
-			return nil, fmt.Errorf("lines: %w", classify(err))
+			return fmt.Errorf("lines: %w", classify(err))
 		}
-		out = append(out, l)
+		bySale[id].Lines = append(bySale[id].Lines, l)
 	}
-	return out, classify(rows.Err())
+	return classify(rows.Err())
 }
 
-func readTenders(ctx context.Context, q querier, saleID string) ([]pos.Tender, error) {
-	const sq = `SELECT kind, amount_fen, received_fen, change_fen, payment_id, ref
-		FROM tenders WHERE sale_id = ? ORDER BY line_no`
-	rows, err := q.QueryContext(ctx, sq, saleID)
+func readTenders(ctx context.Context, q querier, saleIDs string, bySale map[string]*pos.Sale) error {
+	const sq = `SELECT sale_id, kind, amount_fen, received_fen, change_fen, payment_id, ref FROM tenders
+		WHERE sale_id IN (SELECT value FROM json_each(?)) ORDER BY sale_id, line_no`
+	rows, err := q.QueryContext(ctx, sq, saleIDs)
 	if err != nil {
-		return nil, fmt.Errorf("tenders: %w", classify(err))
+		return fmt.Errorf("tenders: %w", classify(err))
 	}
 	defer rows.Close()
-	var out []pos.Tender
 	for rows.Next() {
+		var id string
 		var t pos.Tender
-		if err := rows.Scan(&t.Kind, &t.Amount, &t.Received, &t.Change, &t.PaymentID, &t.Ref); err != nil {
-			return nil, fmt.Errorf("tenders: %w", classify(err))
+		if err := rows.Scan(&id, &t.Kind, &t.Amount, &t.Received, &t.Change, &t.PaymentID, &t.Ref); err != nil {
+			return fmt.Errorf("tenders: %w", classify(err))
 		}
-		out = append(out, t)
+		bySale[id].Tenders = append(bySale[id].Tenders, t)
 	}
-	return out, classify(rows.Err())
+	return classify(rows.Err())
 }

@@ -66,8 +66,11 @@ func (a *App) build() {
 		container.NewTabItem(T("Settings"), a.setup.content),
 	)
 	a.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Content == a.checkout.content {
+		switch t.Content {
+		case a.checkout.content:
 			a.win.Canvas().Focus(a.checkout.scan)
+		case a.products.content:
+			a.products.show()
 		}
 	}
 	a.banner = widget.NewLabel("")

@@ -56,8 +56,15 @@ func newProductsScreen(a *App) *productsScreen {
 	}
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, s.search), head)
 	s.content = container.NewBorder(top, container.NewVBox(s.msg, s.count), nil, nil, s.list)
-	s.reload()
 	return s
+}
+
+// show fills the list the first time the screen is opened: the counter
+// starts without waiting for a 100,000-line list it may never show.
+func (s *productsScreen) show() {
+	if s.all == nil {
+		s.reload()
+	}
 }
 
 func (s *productsScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -81,18 +88,24 @@ func (s *productsScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-// reload reads the catalogue from the store and re-indexes the counter's copy.
+// reload shows the counter's catalogue, which every change updates.
 func (s *productsScreen) reload() {
+	s.all = s.app.deps.Catalog.All()
+	s.filter()
+}
+
+// refetch reads the catalogue from the store into the counter's index, after
+// an import (the store computes the pinyin the search uses).
+func (s *productsScreen) refetch() error {
 	ps, err := s.app.deps.Products.Products(context.Background())
 	if err != nil {
-		s.showError(err)
-		return
+		return err
 	}
-	s.all = ps
 	for _, p := range ps {
 		s.app.deps.Catalog.Put(p)
 	}
-	s.filter()
+	s.reload()
+	return nil
 }
 
 func (s *productsScreen) filter() {
@@ -139,7 +152,10 @@ func (s *productsScreen) importFile(path string) error {
 		s.showError(err)
 		return err
 	}
-	s.reload()
+	if err := s.refetch(); err != nil {
+		s.showError(err)
+		return err
+	}
 	s.showInfo(Tf("Imported %d products.", len(ps)))
 	return nil
 }

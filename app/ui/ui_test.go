@@ -324,6 +324,7 @@ func TestOrdersScreenFindsSale(t *testing.T) {
 func TestProductEditAndImportErrors(t *testing.T) {
 	f := newFixture(t)
 	p := f.app.products
+	p.show()
 	p.edit(pos.Product{Active: true, Unit: "个"})
 	p.form.barcode.SetText("6904567890125")
 	p.form.name.SetText("新商品")

@@ -93,7 +93,8 @@ const maxExchangeSteps = 64
 // them), and on 6Cxx it sends the command again once with the Le the card
 // asked for. It returns the whole data and the final status word; a status
 // other than 9000 also yields a *StatusError. Errors of the Transceiver are
-// returned as it gave them.
+// returned as it gave them. The data aliases the Transceiver's answer, or
+// for a chained answer a buffer whose chunks were zeroed after copying.
 func Exchange(ctx context.Context, t Transceiver, c Command) (Response, error) {
 	var data []byte
 	resent := false
@@ -107,10 +108,12 @@ func Exchange(ctx context.Context, t Transceiver, c Command) (Response, error) {
 		case sw1 == 0x6C && !resent:
 			c.Le, resent = leOf(sw2), true
 		case sw1 == 0x61:
-			data = append(data, r.Data...)
+			data = gather(data, r.Data)
 			c, resent = Command{INS: insGetResponse, Le: leOf(sw2)}, false
 		default:
-			r.Data = append(data, r.Data...)
+			if data != nil {
+				r.Data = gather(data, r.Data)
+			}
 			if !r.OK() {
 				return r, &StatusError{SW: r.SW}
 			}
@@ -118,6 +121,14 @@ func Exchange(ctx context.Context, t Transceiver, c Command) (Response, error) {
 		}
 	}
 	return Response{}, fmt.Errorf("%w: more than %d GET RESPONSE rounds", ErrBadResponse, maxExchangeSteps)
+}
+
+// gather appends a chunk of a chained answer to data and zeroes the chunk,
+// so that the answer, which may hold a PAN, exists once.
+func gather(data, chunk []byte) []byte {
+	data = append(data, chunk...)
+	clear(chunk)
+	return data
 }
 
 // send transmits one command and splits its response.

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -72,13 +74,15 @@ func (ym YearMonth) Expired(now time.Time) bool {
 // ErrWiped is returned by Token for a card whose PAN Wipe has erased.
 var ErrWiped = errors.New("nfc: card data already wiped")
 
-// minTokenKey is the shortest key Token accepts: a PAN has at most ~10^12
-// candidates once BIN and last four are known, so a short key is guessable.
+// minTokenKey is the shortest key Token accepts. Once the first 6 and last 4
+// digits are known, a 16-digit PAN has only about 10^5 candidates, so the
+// token's secrecy rests entirely on the key.
 const minTokenKey = 16
 
-// Card is what ReadCard learned from a payment card. The PAN and track 2 are
-// kept only in memory, out of reach of fmt and encoding/json: every format
-// verb prints String, which shows the PAN masked.
+// Card is what ReadCard learned from a payment card. The PAN is kept only in
+// memory, out of reach of fmt and encoding/json: every format verb prints
+// String, which shows it masked. Track 2 is not kept at all: ReadCard zeroes
+// the answers that carried it.
 type Card struct {
 	Application                   // AID, scheme, product, Chinese name
 	Label          string         // 50, application label
@@ -98,8 +102,7 @@ type Card struct {
 // cardSecret holds what must never be printed, logged or stored. Copies of a
 // Card share it, so Wipe on one wipes them all.
 type cardSecret struct {
-	pan    []byte // ASCII digits
-	track2 []byte // 57 as read
+	pan []byte // ASCII digits
 }
 
 // Masked returns the PAN with all but the first 6 and last 4 digits replaced
@@ -121,15 +124,14 @@ func (c *Card) Token(key []byte) (string, error) {
 	return hex.EncodeToString(m.Sum(nil)), nil
 }
 
-// Wipe zeroes the PAN and track 2 in memory, for this Card and its copies.
-// Masked keeps working.
+// Wipe zeroes the PAN in memory, for this Card and its copies. Masked keeps
+// working.
 func (c *Card) Wipe() {
 	if c.secret == nil {
 		return
 	}
 	clear(c.secret.pan)
-	clear(c.secret.track2)
-	c.secret.pan, c.secret.track2 = nil, nil
+	c.secret.pan = nil
 }
 
 // String is a one-line summary safe for logs:
@@ -148,11 +150,11 @@ func (c Card) String() string {
 // Format prints String for every verb (%v, %+v, %#v, %s, %q, %x...), so no
 // verb can reach the PAN.
 func (c Card) Format(f fmt.State, verb rune) {
+	s := c.String()
 	if verb == 'q' {
-		fmt.Fprintf(f, "%q", c.String())
-		return
+		s = strconv.Quote(s)
 	}
-	fmt.Fprint(f, c.String())
+	_, _ = io.WriteString(f, s) // Format cannot report errors; fmt records them itself
 }
 
 // maskPAN keeps the first 6 and last 4 digits (PCI DSS 3.4.1); a PAN too

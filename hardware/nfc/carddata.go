@@ -25,7 +25,7 @@ func newCard(app Application, objs map[Tag][]byte) (*Card, error) {
 		Cryptogram:  bytes.Clone(objs[TagCryptogram]),
 		IAD:         bytes.Clone(objs[TagIAD]),
 		masked:      maskPAN(pan),
-		secret:      &cardSecret{pan: pan, track2: bytes.Clone(objs[TagTrack2])},
+		secret:      &cardSecret{pan: pan},
 	}
 	if cid, ok := objs[TagCID]; ok && len(cid) == 1 {
 		c.CID, c.CryptogramType = cid[0], cryptogramTypeOf(cid[0])

@@ -226,3 +226,37 @@ func TestToken(t *testing.T) {
 		t.Errorf("Masked() after Wipe = %q", got)
 	}
 }
+
+// keeper is a Transceiver that remembers the answers it handed out.
+type keeper struct {
+	t       nfc.Transceiver
+	answers [][]byte
+}
+
+func (k *keeper) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
+	a, err := k.t.Transmit(ctx, apdu)
+	k.answers = append(k.answers, a)
+	return a, err
+}
+
+func TestReadCardZeroesAnswersWithCardData(t *testing.T) {
+	for _, c := range []struct {
+		card   *vcard.EMVCard
+		panBCD []byte // the first 12 digits, as 5A and 57 carry them
+	}{
+		{vcard.UnionPayDebit(0), []byte{0x62, 0x22, 0x02, 0x10, 0x01, 0x12}},
+		{vcard.Visa(), []byte{0x47, 0x61, 0x73, 0x90, 0x01, 0x01}},
+	} {
+		k := &keeper{t: vcard.Handler(c.card.Handle)}
+		card, err := nfc.ReadCard(context.Background(), k, fixedTxn(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		card.Wipe()
+		for i, a := range k.answers {
+			if bytes.Contains(a, c.panBCD) {
+				t.Errorf("%s: answer %d still holds the PAN after ReadCard: %X", c.card.Label, i, a)
+			}
+		}
+	}
+}

@@ -55,11 +55,11 @@ func runCardRead(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	defer cancel()
 	res, err := readOnce(ctx, opts.reader, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "card-read: %s\n(%v)\n", nfc.ChineseMessage(err), err)
+		_, _ = fmt.Fprintf(stderr, "card-read: %s\n(%v)\n", nfc.ChineseMessage(err), err) // stderr is the last resort
 		return exitError
 	}
 	if err := res.print(stdout, opts.json); err != nil {
-		fmt.Fprintf(stderr, "card-read: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "card-read: %v\n", err) // stderr is the last resort
 		return exitError
 	}
 	return exitOK
@@ -77,7 +77,7 @@ func parseCardReadFlags(args []string, stderr io.Writer) (cardReadOptions, error
 		return o, err
 	}
 	if fs.NArg() > 0 || o.timeout <= 0 {
-		fmt.Fprintf(stderr, "card-read: unexpected %q or timeout %v\n", fs.Args(), o.timeout)
+		_, _ = fmt.Fprintf(stderr, "card-read: unexpected %q or timeout %v\n", fs.Args(), o.timeout) // as the flag package does
 		fs.Usage()
 		return o, errors.New("card-read: bad usage")
 	}
@@ -105,11 +105,11 @@ func readOnce(ctx context.Context, reader string, stderr io.Writer) (cardReadRes
 	if err != nil {
 		return cardReadResult{}, err
 	}
-	defer pc.Close() // nothing to do about a failed release at exit
+	defer func() { _ = pc.Close() }() // nothing to do about a failed release at exit
 	if names, err := pc.Readers(); err == nil && len(names) == 0 {
-		fmt.Fprintln(stderr, "未检测到读卡器，请连接读卡器… (waiting for a reader)")
+		_, _ = fmt.Fprintln(stderr, "未检测到读卡器，请连接读卡器… (waiting for a reader)") // a prompt; the wait goes on without it
 	}
-	fmt.Fprintln(stderr, "请将卡片放在读卡器上… (waiting for a card)")
+	_, _ = fmt.Fprintln(stderr, "请将卡片放在读卡器上… (waiting for a card)") // a prompt, as above
 	name, err := pc.WaitCard(ctx, reader)
 	if err != nil {
 		return cardReadResult{}, err
@@ -118,7 +118,7 @@ func readOnce(ctx context.Context, reader string, stderr io.Writer) (cardReadRes
 	if err != nil {
 		return cardReadResult{}, err
 	}
-	defer conn.Close() // the card may be gone already
+	defer func() { _ = conn.Close() }() // fails when the card is gone already; nothing to do then
 	return readConn(ctx, conn)
 }
 

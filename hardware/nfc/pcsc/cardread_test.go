@@ -97,7 +97,11 @@ func TestWaitCardAnyReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Release()
+	defer func() {
+		if err := other.Release(); err != nil {
+			t.Error(err)
+		}
+	}()
 	r.insert(t, vcard.ATRContactless, vcard.Member(vcard.MemberUID))
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()

@@ -38,7 +38,7 @@ func TestReadUnionPayDebit(t *testing.T) {
 	if strings.Contains(fmt.Sprintf("%+v", card), vcard.UnionPayPAN) {
 		t.Error("the card prints its PAN")
 	}
-	vc.Remove() // happens-before reading the card's state
+	vc.Remove() // happens before reading the card's state
 	if got := fmt.Sprintf("%X", profile.LastGPO["9F02"]); got != "000000012345" {
 		t.Errorf("the card saw amount %s, want 000000012345", got)
 	}

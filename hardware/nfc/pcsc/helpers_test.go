@@ -43,12 +43,20 @@ func newRig(t testing.TB) *rig {
 	if err != nil {
 		skipOrFail(t, "pcscd is not reachable (%v): start it with `pcscd -f &`", err)
 	}
-	t.Cleanup(func() { pc.Close() }) // a failed release changes nothing for the test
+	t.Cleanup(func() {
+		if err := pc.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	slot, err := vcard.Reserve(0)
 	if err != nil {
 		t.Fatalf("vcard.Reserve(0): %v", err)
 	}
-	t.Cleanup(func() { slot.Release() })
+	t.Cleanup(func() {
+		if err := slot.Release(); err != nil {
+			t.Error(err)
+		}
+	})
 	readers, err := pc.Readers()
 	if err != nil || !slices.Contains(readers, slot.Reader) {
 		skipOrFail(t, "pcscd has no reader %q (readers %q, %v): is vsmartcard-vpcd installed?", slot.Reader, readers, err)
@@ -67,7 +75,7 @@ func (r *rig) insert(t testing.TB, atr []byte, h vcard.Handler) *vcard.Card {
 		skipOrFail(t, "vpcd is not listening (%v): is pcscd running with vsmartcard-vpcd?", err)
 	}
 	t.Cleanup(func() {
-		card.Remove() // always nil
+		card.Remove()
 		r.waitEmpty(t)
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
@@ -86,7 +94,7 @@ func (r *rig) connect(t testing.TB, atr []byte, h vcard.Handler) (*vcard.Card, *
 	if err != nil {
 		t.Fatalf("Connect(%q): %v", r.slot.Reader, err)
 	}
-	t.Cleanup(func() { conn.Close() }) // fails once the card is gone; nothing to do then
+	t.Cleanup(func() { _ = conn.Close() }) // fails once the card is gone; nothing to do then
 	return card, conn
 }
 

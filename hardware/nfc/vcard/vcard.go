@@ -69,7 +69,7 @@ func Reserve(n int) (*Slot, error) {
 		return nil, fmt.Errorf("vcard: reserve slot %d: %w", n, err)
 	}
 	if err := lockFile(f); err != nil {
-		f.Close() // the lock error is the one to report
+		_ = f.Close() // the lock error is the one to report
 		return nil, fmt.Errorf("vcard: reserve slot %d: %w", n, err)
 	}
 	return &Slot{Addr: fmt.Sprintf("127.0.0.1:%d", slots[n].port), Reader: slots[n].reader, lock: f}, nil
@@ -111,10 +111,14 @@ func (s *Slot) Insert(atr []byte, h Handler) (*Card, error) {
 
 // Remove takes the card out of the reader and waits until it has stopped
 // answering. It is safe to call more than once.
-func (c *Card) Remove() error {
-	c.once.Do(func() { c.conn.Close() }) // a second close error means nothing here
+func (c *Card) Remove() {
+	c.hangUp()
 	<-c.done
-	return nil
+}
+
+// hangUp closes the connection once: vpcd then sees the card gone.
+func (c *Card) hangUp() {
+	c.once.Do(func() { _ = c.conn.Close() }) // nothing is lost if closing fails
 }
 
 // Gone is closed when the card has stopped answering: removed, pulled away by
@@ -127,7 +131,7 @@ func (c *Card) APDUs() int { return int(c.apdus.Load()) }
 // serve answers vpcd until the connection ends.
 func (c *Card) serve() {
 	defer close(c.done)
-	defer c.once.Do(func() { c.conn.Close() })
+	defer c.hangUp()
 	for {
 		quickAck(c.conn)
 		msg, err := readFrame(c.conn)
