@@ -45,6 +45,18 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	defer stop()
+	st, err := db.Settings(ctx)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	pay, err := startPayments(ctx, db, st, e.dataDir, log)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	defer pay.stop()
+	deps.Payments, deps.PaymentStore = pay.service, db
 	if _, err := ui.New(deps, w); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1

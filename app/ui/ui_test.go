@@ -85,7 +85,7 @@ func (f *fixture) open(t *testing.T) *App {
 	}
 	n := 0
 	deps := Deps{Products: f.db, Sales: f.db, Carts: f.db, Settings: f.db, Catalog: pos.NewCatalog(ps),
-		Staff: staff, Printer: f.print, Backup: f.db.Backup,
+		Staff: staff, Printer: f.print, Backup: f.db.Backup, PaymentStore: f.db,
 		NewID: func() string {
 			n++
 			return strings.Repeat("0", 20) + time.Now().Format("150405") + string(rune('a'+n%26)) + string(rune('a'+n/26%26)) + "xxxx"[:4]

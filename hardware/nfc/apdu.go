@@ -37,7 +37,8 @@ type Command struct {
 // more than 65535 data bytes or an Le outside -1..65536.
 func (c Command) Bytes() ([]byte, error) {
 	if len(c.Data) > maxLc {
-		return nil, fmt.Errorf("nfc: command %02X %02X: %d data bytes, at most %d", c.CLA, c.INS, len(c.Data), maxLc)
+		return nil, fmt.Errorf("nfc: command %02X %02X: %d data bytes, at most %d",
+			c.CLA, c.INS, len(c.Data), maxLc)
 	}
 	if c.Le < NoLe || c.Le > maxLe {
 		return nil, fmt.Errorf("nfc: command %02X %02X: Le %d outside -1..%d", c.CLA, c.INS, c.Le, maxLe)

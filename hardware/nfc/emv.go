@@ -35,7 +35,8 @@ func ReadCard(ctx context.Context, t Transceiver, txn Transaction) (*Card, error
 	for _, c := range cands {
 		fci, err := selectApp(ctx, t, c.app.AID)
 		if err == nil {
-			return readApp(ctx, t, c, fci, values)
+			s := &session{t: t, values: values, objs: map[Tag][]byte{}}
+			return s.readApp(ctx, c, fci)
 		}
 		if !errors.As(err, new(*StatusError)) {
 			return nil, err
@@ -62,27 +63,44 @@ func selectApp(ctx context.Context, t Transceiver, aid []byte) ([]TLV, error) {
 	return fci.Children, nil
 }
 
-// readApp runs GPO and READ RECORD on the selected application.
-func readApp(ctx context.Context, t Transceiver, c candidate, fci []TLV, values map[Tag][]byte) (*Card, error) {
-	var held [][]byte // responses that may hold the PAN, zeroed on return
-	defer func() {
-		for _, b := range held {
-			clear(b)
-		}
-	}()
-	objs := map[Tag][]byte{}
-	afl, err := processingOptions(ctx, t, fci, values, objs, &held)
+// session is the part of a read after SELECT AID.
+type session struct {
+	t      Transceiver
+	values map[Tag][]byte // what the terminal answers to the PDOL
+	objs   map[Tag][]byte // primitive objects of the GPO answer and records
+	held   [][]byte       // answers that may hold the PAN, for wipe
+}
+
+// wipe zeroes the answers that may hold the PAN.
+func (s *session) wipe() {
+	for _, b := range s.held {
+		clear(b)
+	}
+}
+
+// exchange runs Exchange and holds the answer for wipe.
+func (s *session) exchange(ctx context.Context, c Command) (Response, error) {
+	r, err := Exchange(ctx, s.t, c)
+	s.held = append(s.held, r.Data)
+	return r, err
+}
+
+// readApp runs GPO and READ RECORD on the selected application c, then
+// zeroes the answers.
+func (s *session) readApp(ctx context.Context, c candidate, fci []TLV) (*Card, error) {
+	defer s.wipe()
+	afl, err := s.processingOptions(ctx, fci)
 	if err != nil {
 		return nil, err
 	}
-	if err := readRecords(ctx, t, afl, objs, &held); err != nil {
+	if err := s.readRecords(ctx, afl); err != nil {
 		return nil, err
 	}
 	label := valueText(fci, TagLabel)
 	if label == "" {
 		label = c.label
 	}
-	card, err := newCard(c.app, objs)
+	card, err := newCard(c.app, s.objs) // copies what it keeps before wipe
 	if err != nil {
 		return nil, fmt.Errorf("nfc: read %s: %w", c.app.Name(), err)
 	}
@@ -91,9 +109,8 @@ func readApp(ctx context.Context, t Transceiver, c candidate, fci []TLV, values 
 }
 
 // processingOptions sends GET PROCESSING OPTIONS with the PDOL of fci
-// filled from values, collects the answer's objects into objs and returns
-// the AFL.
-func processingOptions(ctx context.Context, t Transceiver, fci []TLV, values, objs map[Tag][]byte, held *[][]byte) ([]aflEntry, error) {
+// filled in, collects the answer's objects and returns the AFL.
+func (s *session) processingOptions(ctx context.Context, fci []TLV) ([]aflEntry, error) {
 	var dol []DOLEntry
 	if p := Find(fci, TagPDOL); p != nil {
 		var err error
@@ -104,13 +121,12 @@ func processingOptions(ctx context.Context, t Transceiver, fci []TLV, values, ob
 	if n := DOLSize(dol); n > maxPDOLData {
 		return nil, fmt.Errorf("nfc: PDOL: %w: asks for %d bytes, at most %d", ErrBadResponse, n, maxPDOLData)
 	}
-	data := Encode([]TLV{{Tag: TagCommandData, Value: FillDOL(dol, values)}})
-	r, err := Exchange(ctx, t, Command{CLA: 0x80, INS: insGPO, Data: data, Le: 0})
-	*held = append(*held, r.Data)
+	data := Encode([]TLV{{Tag: TagCommandData, Value: FillDOL(dol, s.values)}})
+	r, err := s.exchange(ctx, Command{CLA: 0x80, INS: insGPO, Data: data, Le: 0})
 	if err != nil {
 		return nil, fmt.Errorf("nfc: get processing options: %w", err)
 	}
-	afl, err := parseGPO(r.Data, objs)
+	afl, err := parseGPO(r.Data, s.objs)
 	if err != nil {
 		return nil, fmt.Errorf("nfc: get processing options: %w", err)
 	}
@@ -180,17 +196,16 @@ func parseAFL(b []byte) ([]aflEntry, error) {
 	return out, nil
 }
 
-// readRecords reads every record the AFL names into objs.
-func readRecords(ctx context.Context, t Transceiver, afl []aflEntry, objs map[Tag][]byte, held *[][]byte) error {
+// readRecords reads every record the AFL names.
+func (s *session) readRecords(ctx context.Context, afl []aflEntry) error {
 	for _, e := range afl {
 		for rec := int(e.first); rec <= int(e.last); rec++ {
 			cmd := Command{INS: insReadRecord, P1: byte(rec), P2: e.sfi<<3 | 0x04, Le: 0}
-			r, err := Exchange(ctx, t, cmd)
-			*held = append(*held, r.Data)
-			if err != nil {
-				return fmt.Errorf("nfc: read record %d of SFI %d: %w", rec, e.sfi, err)
+			r, err := s.exchange(ctx, cmd)
+			if err == nil {
+				err = parseRecord(r.Data, s.objs)
 			}
-			if err := parseRecord(r.Data, objs); err != nil {
+			if err != nil {
 				return fmt.Errorf("nfc: read record %d of SFI %d: %w", rec, e.sfi, err)
 			}
 		}

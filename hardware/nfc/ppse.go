@@ -73,7 +73,8 @@ func directory(fci []TLV) []candidate {
 		if !ok {
 			continue
 		}
-		out = append(out, candidate{app: app, label: valueText(e.Children, TagLabel), priority: priorityOf(e.Children)})
+		label, priority := valueText(e.Children, TagLabel), priorityOf(e.Children)
+		out = append(out, candidate{app: app, label: label, priority: priority})
 	}
 	slices.SortStableFunc(out, func(a, b candidate) int { return rank(a.priority) - rank(b.priority) })
 	return out

@@ -55,8 +55,8 @@ func frames(b []byte) [][]byte {
 	return out
 }
 
-// session records the answers of one read of h.
-func session(h vcard.Handler) []byte {
+// recordSession records the answers of one read of h.
+func recordSession(h vcard.Handler) []byte {
 	r := &recorder{t: h}
 	_, _ = ReadCard(context.Background(), r, Transaction{Amount: 100, Rand: bytes.NewReader(make([]byte, 4))}) // only the answers matter
 	return r.out
@@ -69,7 +69,7 @@ func FuzzReadCard(f *testing.F) {
 		vcard.UnionPayDebit(0).Handle, vcard.UnionPayDebit(1000).Handle, vcard.Visa().Handle,
 		vcard.Malformed(), vcard.Member(vcard.MemberUID),
 	} {
-		f.Add(session(h))
+		f.Add(recordSession(h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := &replay{answers: frames(b)}

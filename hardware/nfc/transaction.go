@@ -81,7 +81,8 @@ func (t Transaction) pdolValues() (map[Tag][]byte, error) {
 // validate checks that the numbers fit their EMV fields.
 func (t Transaction) validate() error {
 	if t.Amount < 0 || t.Amount > MaxAmount || t.OtherAmount < 0 || t.OtherAmount > MaxAmount {
-		return fmt.Errorf("nfc: amount %d or other amount %d outside 0..%d fen", t.Amount, t.OtherAmount, int64(MaxAmount))
+		return fmt.Errorf("nfc: amount %d or other amount %d outside 0..%d fen",
+			t.Amount, t.OtherAmount, int64(MaxAmount))
 	}
 	if t.Currency < 0 || t.Currency > 999 || t.Country < 0 || t.Country > 999 {
 		return fmt.Errorf("nfc: currency %d or country %d outside 0..999", t.Currency, t.Country)

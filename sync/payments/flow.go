@@ -30,6 +30,7 @@ func (s *Service) PayCode(ctx context.Context, saleID, code string, amount money
 	if err != nil {
 		return p, err
 	}
+	defer s.release(p.ID)
 	p.CodeMask = pos.MaskCode(code)
 	// Saved as authorizing before the request leaves: a crash from here on
 	// leaves a payment that startup resolves by query.
@@ -56,6 +57,7 @@ func (s *Service) PayQR(ctx context.Context, saleID string, provider pos.Provide
 	if err != nil {
 		return p, err
 	}
+	defer s.release(p.ID)
 	if p, err = s.step(ctx, p, pos.EvSend, pos.ProviderResult{}); err != nil {
 		return p, err
 	}
@@ -76,7 +78,9 @@ func (s *Service) start(ctx context.Context, saleID string, provider pos.Provide
 	if err != nil {
 		return p, err
 	}
+	s.own(p.ID)
 	if err := s.Store.SavePayment(context.WithoutCancel(ctx), p); err != nil {
+		s.release(p.ID)
 		return p, fmt.Errorf("payments: save new %s: %w", p.ID, err)
 	}
 	return p, nil
@@ -156,8 +160,8 @@ func (s *Service) cancel(ctx context.Context, prov Provider, p pos.Payment) (pos
 // payment whose time is up is cancelled.
 func (s *Service) Resolve(ctx context.Context, id string) (pos.Payment, error) {
 	p, err := s.Store.Payment(ctx, id)
-	if err != nil || p.State.Final() {
-		return p, err
+	if err != nil || p.State.Final() || s.owned(id) {
+		return p, err // final, or a running flow is deciding it
 	}
 	prov, ok := s.Providers[p.Provider]
 	if !ok {

@@ -9,6 +9,7 @@ package payments
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"zhanggui/pos"
@@ -52,10 +53,23 @@ type Service struct {
 	NewID     func() string
 	// Sleep waits d or until ctx ends; tests replace it to run without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	busy sync.Map // out_trade_no → struct{}: attempts a flow is running now
+}
+
+// own marks id as driven by a running flow, so Resolve (the sweeper, the
+// 查询 button) leaves it alone; release ends that.
+func (s *Service) own(id string) { s.busy.Store(id, struct{}{}) }
+
+func (s *Service) release(id string) { s.busy.Delete(id) }
+
+func (s *Service) owned(id string) bool {
+	_, ok := s.busy.Load(id)
+	return ok
 }
 
 // Update reports a payment's progress to the screen as it changes.
-type Update func(p pos.Payment)
+type Update = func(p pos.Payment)
 
 // ErrNoProvider means the channel a code belongs to is not configured.
 var ErrNoProvider = pos.Errorf(pos.CodeUnavailable, "payments: channel not configured")

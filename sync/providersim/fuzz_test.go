@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-	"fmt"
 )
 
 var (
@@ -125,8 +123,6 @@ func FuzzWechatXML(f *testing.F) {
 	}
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, body string) {
-		tm := time.AfterFunc(2*time.Second, func() { panic(fmt.Sprintf("HANG %q", body)) })
-		defer tm.Stop()
 		if m, err := parseV2XML([]byte(body)); err == nil {
 			again, err := parseV2XML(writeV2XML(m))
 			if err != nil {

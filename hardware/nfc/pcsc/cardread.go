@@ -55,11 +55,12 @@ func runCardRead(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	defer cancel()
 	res, err := readOnce(ctx, opts.reader, stderr)
 	if err != nil {
-		_, _ = fmt.Fprintf(stderr, "card-read: %s\n(%v)\n", nfc.ChineseMessage(err), err) // stderr is the last resort
+		// stderr is the last resort: a failed write has nowhere to go
+		_, _ = fmt.Fprintf(stderr, "card-read: %s\n(%v)\n", nfc.ChineseMessage(err), err)
 		return exitError
 	}
 	if err := res.print(stdout, opts.json); err != nil {
-		_, _ = fmt.Fprintf(stderr, "card-read: %v\n", err) // stderr is the last resort
+		_, _ = fmt.Fprintf(stderr, "card-read: %v\n", err) // as above
 		return exitError
 	}
 	return exitOK
@@ -77,7 +78,7 @@ func parseCardReadFlags(args []string, stderr io.Writer) (cardReadOptions, error
 		return o, err
 	}
 	if fs.NArg() > 0 || o.timeout <= 0 {
-		_, _ = fmt.Fprintf(stderr, "card-read: unexpected %q or timeout %v\n", fs.Args(), o.timeout) // as the flag package does
+		_, _ = fmt.Fprintf(stderr, "card-read: unexpected %q or timeout %v\n", fs.Args(), o.timeout)
 		fs.Usage()
 		return o, errors.New("card-read: bad usage")
 	}
@@ -107,9 +108,9 @@ func readOnce(ctx context.Context, reader string, stderr io.Writer) (cardReadRes
 	}
 	defer func() { _ = pc.Close() }() // nothing to do about a failed release at exit
 	if names, err := pc.Readers(); err == nil && len(names) == 0 {
-		_, _ = fmt.Fprintln(stderr, "未检测到读卡器，请连接读卡器… (waiting for a reader)") // a prompt; the wait goes on without it
+		_, _ = fmt.Fprintln(stderr, "未检测到读卡器，请连接读卡器… (waiting for a reader)") // a prompt only
 	}
-	_, _ = fmt.Fprintln(stderr, "请将卡片放在读卡器上… (waiting for a card)") // a prompt, as above
+	_, _ = fmt.Fprintln(stderr, "请将卡片放在读卡器上… (waiting for a card)")
 	name, err := pc.WaitCard(ctx, reader)
 	if err != nil {
 		return cardReadResult{}, err

@@ -98,7 +98,8 @@ func (c *Context) wait(ctx context.Context, w waiter) (string, error) {
 
 // watchList builds the reader states to wait on: the PnP pseudo-reader
 // first, then reader (or every reader) with the state last seen.
-func (c *Context) watchList(reader string, pnp scard.StateFlag, known map[string]scard.StateFlag) ([]scard.ReaderState, error) {
+func (c *Context) watchList(reader string, pnp scard.StateFlag,
+	known map[string]scard.StateFlag) ([]scard.ReaderState, error) {
 	names, err := c.Readers()
 	if err != nil {
 		return nil, err

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"zhanggui/pos"
+	"zhanggui/storage"
+	"zhanggui/sync/alipay"
+	"zhanggui/sync/payments"
+	"zhanggui/sync/providersim"
+)
+
+// paymentSetup is the payment side of a running till: the service the
+// screens use, the simulator in demo mode, and the sweeper.
+type paymentSetup struct {
+	service *payments.Service
+	sim     *providersim.Sim // demo and training only
+	simURL  string
+	stop    func()
+}
+
+// startPayments wires the providers. A demo shop talks to the built-in
+// simulator on loopback, through the same clients and wire protocols as a
+// real shop. The sweeper resolves payments left open (待确认) by a crash or
+// a network failure, at start and then every minute.
+func startPayments(ctx context.Context, db *storage.DB, st pos.Settings, dataDir string, log *slog.Logger) (*paymentSetup, error) {
+	ps := &paymentSetup{stop: func() {}}
+	providers := map[pos.Provider]payments.Provider{}
+	if st.Demo {
+		if err := ps.startSim(ctx, filepath.Join(dataDir, "simulator"), log); err != nil {
+			return nil, err
+		}
+		if err := ps.simProviders(providers); err != nil {
+			ps.stop()
+			return nil, err
+		}
+	}
+	ps.service = &payments.Service{Store: db, Providers: providers, Now: time.Now, NewID: newID}
+	sweepCtx, cancel := context.WithCancel(ctx)
+	stopSim := ps.stop
+	done := make(chan struct{})
+	go func() { defer close(done); sweep(sweepCtx, ps.service, log) }()
+	ps.stop = func() { cancel(); <-done; stopSim() }
+	return ps, nil
+}
+
+// startSim serves the provider simulator on a free loopback port.
+func (ps *paymentSetup) startSim(ctx context.Context, dir string, log *slog.Logger) error {
+	sim, err := providersim.New(providersim.Config{DataDir: dir, AcceptUnknownCodes: true})
+	if err != nil {
+		return fmt.Errorf("app: simulator: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("app: simulator: %w", err)
+	}
+	srvCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := sim.Serve(srvCtx, ln); err != nil && !errors.Is(err, http.ErrServerClosed) && srvCtx.Err() == nil {
+			log.Error("simulator stopped", "err", err)
+		}
+	}()
+	ps.sim, ps.simURL = sim, "http://"+ln.Addr().String()
+	ps.stop = func() { cancel(); <-done }
+	log.Info("provider simulator", "url", ps.simURL, "credentials", dir)
+	return nil
+}
+
+// simProviders configures the provider clients from the simulator's keys.
+func (ps *paymentSetup) simProviders(providers map[pos.Provider]payments.Provider) error {
+	c := ps.sim.Credentials()
+	ali, err := alipay.New(alipay.Config{AppID: c.Alipay.AppID, PrivateKeyPEM: c.Alipay.AppPrivateKeyPEM,
+		AlipayPublicKeyPEM: c.Alipay.AlipayPublicKeyPEM, Gateway: ps.simURL + "/alipay/gateway.do"})
+	if err != nil {
+		return fmt.Errorf("app: alipay client: %w", err)
+	}
+	providers[pos.Alipay] = ali
+	return nil
+}
+
+// sweep resolves open payments now and then every minute until ctx ends.
+func sweep(ctx context.Context, svc *payments.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		open, err := svc.Recover(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("payment sweep", "err", err)
+		case len(open) > 0:
+			log.Info("payments still to be confirmed", "count", len(open))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
