@@ -3,8 +3,8 @@ package ui
 import (
 	"cmp"
 	"context"
-	"time"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,7 +33,8 @@ type App struct {
 
 	pay    *cashDialog // the open cash dialog, if any
 	paying *payDialog  // the payment in progress, if any
-	ask *askState   // the open input dialog, if any
+	phone  *phoneWindow
+	ask    *askState // the open input dialog, if any
 }
 
 // New builds the screens into win. The caller shows the window.
@@ -50,6 +51,7 @@ func New(deps Deps, win fyne.Window) (*App, error) {
 	fyne.CurrentApp().Settings().SetTheme(a.theme)
 	a.build()
 	go a.watchPrints()
+	a.showPhone()
 	return a, nil
 }
 

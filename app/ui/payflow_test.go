@@ -35,7 +35,10 @@ func withSimulator(t *testing.T, f *fixture) *providersim.Sim {
 	}
 	n := 0
 	svc := &payments.Service{Store: f.db, Providers: map[pos.Provider]payments.Provider{pos.Alipay: cli},
-		Now: time.Now, NewID: func() string { n++; return strings.Repeat("0", 24) + time.Now().Format("150405") + string(rune('a'+n)) + "z" },
+		Now: time.Now, NewID: func() string {
+			n++
+			return strings.Repeat("0", 24) + time.Now().Format("150405") + string(rune('a'+n)) + "z"
+		},
 		Policy: payments.Policy{PollEvery: 30 * time.Millisecond, PollFor: 3 * time.Second, QRFor: 3 * time.Second,
 			CancelTries: 3, CancelEvery: 10 * time.Millisecond}}
 	f.app.deps.Payments, f.app.deps.PaymentStore = svc, f.db

@@ -102,7 +102,9 @@ func (e *env) client(t testing.TB, mod func(*Config)) *Client {
 var seq atomic.Int64
 
 // newNo makes a fresh out_trade_no (≤32 alphanumerics, as the till does).
-func newNo(prefix string) string { return fmt.Sprintf("%s%d%d", prefix, time.Now().UnixNano()%1e9, seq.Add(1)) }
+func newNo(prefix string) string {
+	return fmt.Sprintf("%s%d%d", prefix, time.Now().UnixNano()%1e9, seq.Add(1))
+}
 
 // payReq is a payment of amount with a fresh code of user.
 func (e *env) payReq(user string, amount money.Fen) pos.PayRequest {

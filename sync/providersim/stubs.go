@@ -5,6 +5,5 @@ import "net/http"
 type simCard struct{}
 type cardAuth struct{}
 
-func (s *Sim) wechatV3Routes(m *http.ServeMux) {}
 func (s *Sim) acquirerRoutes(m *http.ServeMux) {}
 func (s *Sim) customerRoutes(m *http.ServeMux) {}

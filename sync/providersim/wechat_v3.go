@@ -17,17 +17,17 @@ type v3Method func(s *Sim, r *http.Request, body []byte) (status int, answer obj
 
 func (s *Sim) wechatV3Routes(m *http.ServeMux) {
 	for pattern, h := range map[string]v3Method{
-		"POST /wechat/v3/pay/transactions/codepay":                        (*Sim).v3Codepay,
-		"POST /wechat/v3/pay/transactions/native":                         (*Sim).v3Native,
-		"GET /wechat/v3/pay/transactions/out-trade-no/{no}":               (*Sim).v3Query,
-		"GET /wechat/v3/pay/transactions/id/{id}":                         (*Sim).v3Query,
-		"POST /wechat/v3/pay/transactions/out-trade-no/{no}/close":        (*Sim).v3Close,
-		"POST /wechat/v3/pay/transactions/out-trade-no/{no}/reverse":      (*Sim).v3Reverse,
-		"POST /wechat/v3/refund/domestic/refunds":                         (*Sim).v3Refund,
-		"GET /wechat/v3/refund/domestic/refunds/{no}":                     (*Sim).v3RefundQuery,
-		"GET /wechat/v3/bill/tradebill":                                   (*Sim).v3TradeBill,
-		"GET /wechat/v3/certificates":                                     (*Sim).v3Certificates,
-		"/wechat/v3/":                                                     (*Sim).v3NotFound,
+		"POST /wechat/v3/pay/transactions/codepay":                   (*Sim).v3Codepay,
+		"POST /wechat/v3/pay/transactions/native":                    (*Sim).v3Native,
+		"GET /wechat/v3/pay/transactions/out-trade-no/{no}":          (*Sim).v3Query,
+		"GET /wechat/v3/pay/transactions/id/{id}":                    (*Sim).v3Query,
+		"POST /wechat/v3/pay/transactions/out-trade-no/{no}/close":   (*Sim).v3Close,
+		"POST /wechat/v3/pay/transactions/out-trade-no/{no}/reverse": (*Sim).v3Reverse,
+		"POST /wechat/v3/refund/domestic/refunds":                    (*Sim).v3Refund,
+		"GET /wechat/v3/refund/domestic/refunds/{no}":                (*Sim).v3RefundQuery,
+		"GET /wechat/v3/bill/tradebill":                              (*Sim).v3TradeBill,
+		"GET /wechat/v3/certificates":                                (*Sim).v3Certificates,
+		"/wechat/v3/":                                                (*Sim).v3NotFound,
 	} {
 		m.HandleFunc(pattern, s.v3(h))
 	}

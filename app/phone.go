@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"zhanggui/app/ui"
+	"zhanggui/pos"
+	"zhanggui/storage"
+	"zhanggui/sync/providersim"
+)
+
+// simPhone is the demo customer's phone, played by the simulator.
+type simPhone struct {
+	sim       *providersim.Sim
+	db        *storage.DB
+	providers []pos.Provider
+}
+
+var _ ui.CustomerPhone = (*simPhone)(nil)
+
+func (p *simPhone) Providers() []pos.Provider { return p.providers }
+
+// simProvider names a till channel in the simulator's words.
+func simProvider(pr pos.Provider) providersim.Provider {
+	return map[pos.Provider]providersim.Provider{pos.Alipay: providersim.Alipay, pos.Wechat: providersim.WeChat,
+		pos.UnionPay: providersim.UnionPay, pos.ECNY: providersim.ECNY}[pr]
+}
+
+// behaviour scripts the simulator as the trainer chose.
+func behaviour(b ui.PhoneBehaviour) providersim.Behaviour {
+	switch b {
+	case ui.PhoneSlow:
+		return providersim.PasswordThenSuccess(2, 8*time.Second)
+	case ui.PhoneNoBalance:
+		return providersim.InsufficientBalance
+	case ui.PhoneWalkAway:
+		return providersim.PasswordThenFail(1_000_000, 24*time.Hour)
+	}
+	return providersim.Success
+}
+
+func (p *simPhone) NewCode(pr pos.Provider, b ui.PhoneBehaviour) (string, error) {
+	sp := simProvider(pr)
+	if sp == "" {
+		return "", pos.Errorf(pos.CodeInvalid, "app: no demo wallet for %s", pr)
+	}
+	code := p.sim.NewPaymentCode(sp, "demo")
+	p.sim.Script(providersim.OnCode(code), behaviour(b))
+	return code, nil
+}
+
+// ScanShopQR pays the newest QR payment the till is waiting for.
+func (p *simPhone) ScanShopQR(b ui.PhoneBehaviour) error {
+	open, err := p.db.OpenPayments(context.Background())
+	if err != nil {
+		return err
+	}
+	for i := len(open) - 1; i >= 0; i-- {
+		if q := open[i]; q.Mode == pos.ModeQR && q.State == pos.PayWaiting {
+			switch b {
+			case ui.PhoneWalkAway:
+				return p.sim.CustomerScan(q.ID)
+			case ui.PhoneNoBalance:
+				p.sim.Script(providersim.OnOutTradeNo(q.ID), providersim.InsufficientBalance)
+			}
+			return p.sim.CustomerPay(q.ID)
+		}
+	}
+	return pos.Errorf(pos.CodeNotFound, "app: no QR payment is waiting")
+}
+
+func (ps *paymentSetup) phone(db *storage.DB) ui.CustomerPhone {
+	if ps.sim == nil {
+		return nil
+	}
+	var providers []pos.Provider
+	for _, pr := range []pos.Provider{pos.Alipay, pos.Wechat, pos.UnionPay, pos.ECNY} {
+		if _, ok := ps.service.Providers[pr]; ok {
+			providers = append(providers, pr)
+		}
+	}
+	return &simPhone{sim: ps.sim, db: db, providers: providers}
+}
