@@ -104,10 +104,10 @@ func (a *App) selectTab(i int) {
 
 func (a *App) showTitle() {
 	title := T("Zhanggui") + " · " + a.settings.ShopName
-	banner := Tf("%s · on duty: %s", a.settings.ShopName, a.cashier.Name)
+	banner := a.settings.ShopName + " · " + Tf("On duty: %s", a.cashier.Name)
 	if a.settings.Demo {
 		title += " " + T("(demo data)")
-		banner += " · " + T("DEMO SHOP: demo data, receipts marked TRAINING")
+		banner = Tf("On duty: %s", a.cashier.Name) + " · " + T("DEMO SHOP: demo data, receipts marked TRAINING")
 	}
 	a.win.SetTitle(title)
 	a.banner.SetText(banner)

@@ -141,6 +141,9 @@ func (s *checkoutScreen) complete(rounding money.Fen, tenders []pos.Tender) erro
 	s.payments = nil
 	s.selected = -1
 	s.change.Text = T("Change") + " " + sale.Change().Yuan()
+	if sale.Tenders[len(sale.Tenders)-1].Kind != pos.TenderCash {
+		s.change.Text = Tf("Paid %s", sale.Total.Yuan()) + " · " + T(tenderNames[sale.Tenders[len(sale.Tenders)-1].Kind])
+	}
 	s.change.Refresh()
 	s.lastInfo.SetText(Tf("Order %s · paid %s", sale.No, sale.Total.Yuan()))
 	s.showError(s.app.printReceipt(sale))
