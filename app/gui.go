@@ -56,7 +56,7 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	defer pay.stop()
-	deps.Payments, deps.PaymentStore, deps.Phone = pay.service, db, pay.phone(db)
+	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = pay.service, db, db, pay.phone(db)
 	if _, err := ui.New(deps, w); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1

@@ -42,7 +42,7 @@ func startPayments(ctx context.Context, db *storage.DB, st pos.Settings, dataDir
 			return nil, err
 		}
 	}
-	ps.service = &payments.Service{Store: db, Providers: providers, Now: time.Now, NewID: newID}
+	ps.service = &payments.Service{Store: db, RefundStore: db, Providers: providers, Now: time.Now, NewID: newID}
 	sweepCtx, cancel := context.WithCancel(ctx)
 	stopSim := ps.stop
 	done := make(chan struct{})
@@ -93,6 +93,13 @@ func sweep(ctx context.Context, svc *payments.Service, log *slog.Logger) {
 	defer t.Stop()
 	for {
 		open, err := svc.Recover(ctx)
+		if err == nil {
+			var refunds []pos.Refund
+			refunds, err = svc.ResolveRefunds(ctx)
+			if len(refunds) > 0 {
+				log.Info("refunds still pending", "count", len(refunds))
+			}
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("payment sweep", "err", err)

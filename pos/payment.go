@@ -145,16 +145,17 @@ type PayEvent string
 
 // Events, each from the provider's answer or the till's decision.
 const (
-	EvSend      PayEvent = "send"     // created → authorizing: about to send pay/precreate
-	EvSuccess   PayEvent = "success"  // the provider says paid
-	EvFail      PayEvent = "fail"     // a definite refusal; nothing was charged
-	EvWaiting   PayEvent = "waiting"  // the customer must confirm (10003, USERPAYING) or scan the QR
-	EvUnknown   PayEvent = "unknown"  // timeout, reset, 5xx, SYSTEMERROR, a bad signature
-	EvCancel    PayEvent = "cancel"   // the till gives up: cancel/reverse/close sent
-	EvReversed  PayEvent = "reversed" // the provider confirms the cancel
-	EvRefund    PayEvent = "refund"   // a refund request is sent
-	EvRefunded  PayEvent = "refunded" // the refund went through (all of it)
-	EvRefundBad PayEvent = "refund_failed"
+	EvSend       PayEvent = "send"     // created → authorizing: about to send pay/precreate
+	EvSuccess    PayEvent = "success"  // the provider says paid
+	EvFail       PayEvent = "fail"     // a definite refusal; nothing was charged
+	EvWaiting    PayEvent = "waiting"  // the customer must confirm (10003, USERPAYING) or scan the QR
+	EvUnknown    PayEvent = "unknown"  // timeout, reset, 5xx, SYSTEMERROR, a bad signature
+	EvCancel     PayEvent = "cancel"   // the till gives up: cancel/reverse/close sent
+	EvReversed   PayEvent = "reversed" // the provider confirms the cancel
+	EvRefund     PayEvent = "refund"   // a refund request is sent
+	EvRefunded   PayEvent = "refunded" // the refund went through (all of it)
+	EvRefundBad  PayEvent = "refund_failed"
+	EvRefundPart PayEvent = "refund_part" // part of the amount went back
 )
 
 // transitions lists the allowed state changes.
@@ -165,7 +166,7 @@ var transitions = map[PaymentState]map[PayEvent]PaymentState{
 	PayUnknown:     {EvSuccess: PaySucceeded, EvFail: PayFailed, EvWaiting: PayWaiting, EvUnknown: PayUnknown, EvCancel: PayCancelling},
 	PayCancelling:  {EvReversed: PayReversed, EvFail: PayFailed, EvUnknown: PayCancelling, EvCancel: PayCancelling, EvSuccess: PaySucceeded},
 	PaySucceeded:   {EvRefund: PayRefunding, EvSuccess: PaySucceeded, EvCancel: PayCancelling},
-	PayRefunding:   {EvRefunded: PayRefunded, EvRefundBad: PaySucceeded, EvUnknown: PayRefunding, EvRefund: PayRefunding},
+	PayRefunding:   {EvRefunded: PayRefunded, EvRefundPart: PaySucceeded, EvRefundBad: PaySucceeded, EvUnknown: PayRefunding, EvRefund: PayRefunding},
 	PayFailed:      {EvFail: PayFailed},
 	PayReversed:    {EvReversed: PayReversed},
 	PayRefunded:    {EvRefunded: PayRefunded},

@@ -20,24 +20,32 @@ func (db *DB) SavePayment(ctx context.Context, p pos.Payment) error {
 	}
 	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
 
+	if err := savePayment(ctx, tx, p); err != nil {
+		return fmt.Errorf("storage: save payment %s: %w", p.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("storage: save payment %s: commit: %w", p.ID, classify(err))
+	}
+	return nil
+}
+
+// savePayment upserts p and appends its state to its history.
+func savePayment(ctx context.Context, tx *tx, p pos.Payment) error {
 	const q = `INSERT INTO payments (id, sale_id, provider, mode, amount_fen, state, code_mask, qr,
 			trade_no, buyer, reason, refunded_fen, tries, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET state = excluded.state, code_mask = excluded.code_mask, qr = excluded.qr,
 			trade_no = excluded.trade_no, buyer = excluded.buyer, reason = excluded.reason,
 			refunded_fen = excluded.refunded_fen, tries = excluded.tries, updated_at = excluded.updated_at`
-	_, err = tx.ExecContext(ctx, q, p.ID, p.SaleID, string(p.Provider), string(p.Mode), int64(p.Amount),
+	_, err := tx.ExecContext(ctx, q, p.ID, p.SaleID, string(p.Provider), string(p.Mode), int64(p.Amount),
 		string(p.State), p.CodeMask, p.QR, p.TradeNo, p.Buyer, p.Reason, int64(p.Refunded), p.Tries,
 		formatTime(p.Created), formatTime(p.Updated))
 	if err != nil {
-		return fmt.Errorf("storage: save payment %s: %w", p.ID, classify(err))
+		return fmt.Errorf("payment: %w", classify(err))
 	}
 	const ev = `INSERT INTO payment_events (payment_id, at, state, reason) VALUES (?, ?, ?, ?)`
 	if _, err := tx.ExecContext(ctx, ev, p.ID, formatTime(tx.now), string(p.State), p.Reason); err != nil {
-		return fmt.Errorf("storage: save payment %s: event: %w", p.ID, classify(err))
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("storage: save payment %s: commit: %w", p.ID, classify(err))
+		return fmt.Errorf("payment event: %w", classify(err))
 	}
 	return nil
 }

@@ -41,6 +41,7 @@ type Deps struct {
 	// Payments takes payments at the providers; nil when no channel is set up.
 	Payments     PaymentService
 	PaymentStore pos.PaymentStore
+	Refunds      RefundLister
 	Phone        CustomerPhone // the demo's simulated customer; nil in a real shop
 	CodeWait     time.Duration // how long a code payment may wait for the customer
 	QRWait       time.Duration // how long a dynamic QR is shown

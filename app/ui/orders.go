@@ -21,6 +21,7 @@ type ordersScreen struct {
 	all    []*pos.Sale
 	shown  []*pos.Sale
 	picked *pos.Sale
+	refund *refundDialog // the open refund dialog, if any
 
 	date    *widget.Entry
 	search  *widget.Entry
@@ -68,7 +69,9 @@ func (s *ordersScreen) layout() fyne.CanvasObject {
 			s.showError(s.app.printReceipt(s.picked))
 		}
 	})
-	right := container.NewBorder(nil, container.NewVBox(s.msg, reprint), nil, nil, container.NewVScroll(s.detail))
+	refund := widget.NewButton(T("Refund…"), s.onRefund)
+	right := container.NewBorder(nil, container.NewVBox(s.msg, container.NewGridWithColumns(2, reprint, refund)), nil, nil,
+		container.NewVScroll(s.detail))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	return split
@@ -139,6 +142,11 @@ func (s *ordersScreen) open(sale *pos.Sale) {
 			side, f = T("Cr"), p.Credit
 		}
 		fmt.Fprintf(&b, "  %s %-22s %12s\n", side, p.Account, f.String())
+	}
+	if s.app.deps.Refunds != nil {
+		rs, err := s.app.deps.Refunds.Refunds(context.Background(), sale.ID)
+		s.showError(err)
+		b.WriteString(refundsText(rs))
 	}
 	s.detail.SetText(b.String())
 }

@@ -21,6 +21,7 @@ type PaymentService interface {
 	PayCode(ctx context.Context, saleID, code string, amount money.Fen, update func(pos.Payment)) (pos.Payment, error)
 	PayQR(ctx context.Context, saleID string, provider pos.Provider, amount money.Fen, update func(pos.Payment)) (pos.Payment, error)
 	Resolve(ctx context.Context, id string) (pos.Payment, error)
+	Refund(ctx context.Context, sale *pos.Sale, tender int, amount money.Fen, reason string) (pos.Refund, error)
 }
 
 // payDialog shows one payment in progress: what the customer must do, a

@@ -186,3 +186,42 @@ func TestRestartCompletesPaidSale(t *testing.T) {
 		t.Fatalf("the paid sale was not completed after restart: %+v, %v", sale, err)
 	}
 }
+
+func TestRefundFromOrdersScreen(t *testing.T) {
+	f := newFixture(t)
+	sim := withSimulator(t, f)
+	svc := f.app.deps.Payments.(*payments.Service)
+	svc.RefundStore = f.db
+	f.app.deps.Refunds = f.db
+	f.scan("6901234567892")
+	f.scan("6903456789014")
+	f.scan(sim.NewPaymentCode(providersim.Alipay, "buyer6"))
+	waitPayment(t, f)
+	o := f.app.orders
+	o.reload()
+	o.open(o.shown[0])
+	o.onRefund()
+	d := o.refund
+	d.amount.SetText("5.00")
+	d.reason.SetText("顾客退货")
+	d.ok.OnTapped()
+	<-d.done
+	if !strings.Contains(d.msg.Text, "已退款 ¥5.00") {
+		t.Fatalf("refund message %q", d.msg.Text)
+	}
+	if !strings.Contains(o.detail.Text, "已退款") {
+		t.Errorf("the order does not show its refund:\n%s", o.detail.Text)
+	}
+	// More than is left is refused before anything is sent.
+	o.onRefund()
+	d = o.refund
+	d.amount.SetText("3.00")
+	d.ok.OnTapped()
+	<-d.done
+	if !strings.Contains(d.msg.Text, "请检查") {
+		t.Errorf("over-refund message %q", d.msg.Text)
+	}
+	if got := charged(sim); got != 250 {
+		t.Errorf("net charged after the refund %v, want 2.50", got)
+	}
+}

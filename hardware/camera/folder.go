@@ -52,7 +52,7 @@ func OpenFolder(dir string, opts FolderOptions) (*Folder, error) {
 		}
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("camera: open folder %s: %w", dir, ErrNoFrames)
+		return nil, fmt.Errorf("%w: %s", ErrNoFrames, dir)
 	}
 	return &Folder{files: files, loop: opts.Loop, pace: newPacer(opts.FPS)}, nil
 }

@@ -20,6 +20,7 @@ import (
 type PhoneScene struct {
 	w, h       int
 	background []uint8 // the counter without noise, w·h
+	noise      []int8  // 2·w·h values of sensor noise; each frame uses a window
 	seed       uint64
 
 	mu      sync.Mutex
@@ -34,6 +35,7 @@ type PhoneScene struct {
 func NewPhoneScene(w, h int, seed uint64) *PhoneScene {
 	s := &PhoneScene{w: w, h: h, seed: seed, background: make([]uint8, w*h), tiltMax: 8 * math.Pi / 180}
 	s.paintCounter()
+	s.makeNoise()
 	return s
 }
 
@@ -102,12 +104,14 @@ func (s *PhoneScene) drawPhone(img *image.Gray, p pose, qr, strip *gozxing.BitMa
 	y0, y1 := max(0, int(p.cy-r)), min(s.h, int(p.cy+r)+1)
 	l := newPhoneLayout(p.pw, p.ph)
 	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			dx, dy := float64(x)-p.cx, float64(y)-p.cy
-			bx, by := dx*cos+dy*sin+p.pw/2, -dx*sin+dy*cos+p.ph/2
+		dx, dy := float64(x0)-p.cx, float64(y)-p.cy
+		bx, by := dx*cos+dy*sin+p.pw/2, -dx*sin+dy*cos+p.ph/2
+		row := img.Pix[y*s.w : (y+1)*s.w]
+		for x := x0; x < x1; x++ { // one pixel right is (cos, -sin) in the body's coordinates
 			if c, ok := l.pixel(bx, by, qr, strip); ok {
-				img.Pix[y*s.w+x] = c
+				row[x] = c
 			}
+			bx, by = bx+cos, by-sin
 		}
 	}
 }
@@ -128,9 +132,12 @@ type phoneLayout struct {
 
 type rect struct{ x, y, w, h float64 }
 
+// at maps (x, y) to (u, v) ∈ [0,1)² across r, or reports false outside r.
 func (r rect) at(x, y float64) (u, v float64, ok bool) {
-	u, v = (x-r.x)/r.w, (y-r.y)/r.h
-	return u, v, u >= 0 && u < 1 && v >= 0 && v < 1
+	if x < r.x || y < r.y || x >= r.x+r.w || y >= r.y+r.h {
+		return 0, 0, false
+	}
+	return (x - r.x) / r.w, (y - r.y) / r.h, true
 }
 
 func newPhoneLayout(w, h float64) phoneLayout {
@@ -187,17 +194,22 @@ func (s *PhoneScene) paintCounter() {
 	}
 }
 
+// makeNoise draws the noise once; frames take windows of it at offsets that
+// change from frame to frame, which is cheap and looks like fresh noise.
+func (s *PhoneScene) makeNoise() {
+	rng := rand.New(rand.NewPCG(s.seed, 2))
+	s.noise = make([]int8, 2*s.w*s.h)
+	for i := range s.noise {
+		s.noise[i] = int8(rng.IntN(13) - 6)
+	}
+}
+
 // addNoise adds sensor noise of about ±6 grey levels.
 func (s *PhoneScene) addNoise(img *image.Gray, n int) {
-	rng := rand.New(rand.NewPCG(s.seed, uint64(n)+2))
-	var bits uint64
+	off := (n * 7919) % max(1, s.w*s.h)
+	noise := s.noise[off : off+len(img.Pix)]
 	for i, v := range img.Pix {
-		if i%8 == 0 {
-			bits = rng.Uint64()
-		}
-		d := int(bits&0xff)%13 - 6
-		bits >>= 8
-		img.Pix[i] = uint8(min(max(int(v)+d, 0), 255))
+		img.Pix[i] = uint8(min(max(int(v)+int(noise[i]), 0), 255))
 	}
 }
 

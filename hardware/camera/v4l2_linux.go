@@ -82,7 +82,7 @@ func openError(path string, err error) error {
 	default: // webcam.Open's "Not a video capture device" and the like
 		kind = ErrNoCamera
 	}
-	return fmt.Errorf("camera: open %s: %w: %w", path, kind, err)
+	return fmt.Errorf("%w: open %s: %w", kind, path, err)
 }
 
 // start picks the format and size and starts streaming.
@@ -114,7 +114,7 @@ func (c *V4L2) start(opts V4L2Options) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("camera: %s: %w", c.dev.Path, ErrUnsupportedFormat)
+	return fmt.Errorf("%w: %s", ErrUnsupportedFormat, c.dev.Path)
 }
 
 // nearestSize picks the offered size closest to want (by area, then

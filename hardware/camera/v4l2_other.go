@@ -18,7 +18,7 @@ type V4L2 struct{}
 
 // OpenV4L2 returns ErrUnsupported outside Linux.
 func OpenV4L2(path string, opts V4L2Options) (*V4L2, error) {
-	return nil, fmt.Errorf("camera: open %s: %w", path, ErrUnsupported)
+	return nil, fmt.Errorf("%w: %s", ErrUnsupported, path)
 }
 
 // Device returns the zero Device.

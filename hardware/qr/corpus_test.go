@@ -154,7 +154,6 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-
 // BenchmarkCorpus is the decoder on the corpus with the default budget, as
 // the till runs it: ns/op is per frame.
 func BenchmarkCorpus(b *testing.B) {

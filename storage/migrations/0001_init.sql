@@ -75,7 +75,9 @@ CREATE TABLE sales (
 	discount_fen INTEGER NOT NULL CHECK (discount_fen >= 0),
 	rounding_fen INTEGER NOT NULL CHECK (rounding_fen >= 0),
 	total_fen    INTEGER NOT NULL CHECK (total_fen >= 0),
-	entry_id     TEXT NOT NULL UNIQUE REFERENCES journal_entries(id),
+	-- deferred: SaveSale writes the sale first, so a repeated sale ID is the
+	-- first thing refused
+	entry_id     TEXT NOT NULL UNIQUE REFERENCES journal_entries(id) DEFERRABLE INITIALLY DEFERRED,
 	CHECK (subtotal_fen - discount_fen - rounding_fen = total_fen)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX sales_at ON sales (at);

@@ -45,12 +45,13 @@ func DefaultPolicy() Policy {
 
 // Service runs payments.
 type Service struct {
-	Store     pos.PaymentStore
-	Providers map[pos.Provider]Provider
-	Routes    []pos.CodeRoute
-	Policy    Policy
-	Now       func() time.Time
-	NewID     func() string
+	Store       pos.PaymentStore
+	RefundStore RefundStore // nil: no refunds
+	Providers   map[pos.Provider]Provider
+	Routes      []pos.CodeRoute
+	Policy      Policy
+	Now         func() time.Time
+	NewID       func() string
 	// Sleep waits d or until ctx ends; tests replace it to run without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
 

@@ -42,7 +42,10 @@ func (s *Sim) payLocked(r payReq) payRes {
 	if t := s.trades[tradeKey{r.provider.namespace(), r.outTradeNo}]; t != nil {
 		return s.repeatPayLocked(t, r, b)
 	}
-	userID, f := s.takeCode(r.provider, r.authCode, false)
+	userID, f := r.userID, fNone // cards: the card names the user
+	if r.kind != kindCard {
+		userID, f = s.takeCode(r.provider, r.authCode, false)
+	}
 	if f == fNone && !scripted {
 		b = s.users[userID].Behaviour
 	}
@@ -61,7 +64,9 @@ func (s *Sim) payLocked(r payReq) payRes {
 		res.fail = fCodeExpired
 		return res
 	}
-	s.takeCode(r.provider, r.authCode, true)
+	if r.kind != kindCard {
+		s.takeCode(r.provider, r.authCode, true)
+	}
 	r.userID = userID
 	res.t = s.newTrade(r)
 	res.fail = s.startLocked(res.t, b)

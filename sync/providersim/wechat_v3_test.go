@@ -117,7 +117,7 @@ func (c *v3Client) check(h http.Header, body []byte) error {
 func (c *v3Client) codepay(no, code string, fen int64) (v3Resp, error) {
 	return c.do("POST", "/v3/pay/transactions/codepay", map[string]any{"appid": c.appID, "mchid": c.mchID,
 		"description": "掌柜-可乐", "out_trade_no": no, "payer": map[string]any{"auth_code": code},
-		"amount": map[string]any{"total": fen, "currency": "CNY"},
+		"amount":     map[string]any{"total": fen, "currency": "CNY"},
 		"scene_info": map[string]any{"device_id": "POS1", "device_ip": "127.0.0.1"}})
 }
 

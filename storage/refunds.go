@@ -1,0 +1,132 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"zhanggui/pos"
+	"zhanggui/pos/ledger"
+	"zhanggui/pos/money"
+)
+
+// SaveRefund writes a refund and, when given, the payment it refunds, in
+// one transaction. A refund marked done gets its journal entry booked in
+// that transaction. Inside it, the refunds of the tender are summed again:
+// no refund is ever stored that takes more than the tender paid.
+func (db *DB) SaveRefund(ctx context.Context, r pos.Refund, p *pos.Payment) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
+	}
+	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
+
+	const q = `INSERT INTO refunds (id, sale_id, tender, payment_id, kind, amount_fen, state, reason, at, entry_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, entry_id = excluded.entry_id`
+	_, err = tx.ExecContext(ctx, q, r.ID, r.SaleID, r.Tender, r.PaymentID, string(r.Kind), int64(r.Amount),
+		string(r.State), r.Reason, formatTime(r.At), r.Entry.ID)
+	if err != nil {
+		return fmt.Errorf("storage: save refund %s: %w", r.ID, classify(err))
+	}
+	if err := checkRefundable(ctx, tx, r); err != nil {
+		return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
+	}
+	if r.State == pos.RefundDone {
+		if err := r.Entry.Validate(); err != nil {
+			return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
+		}
+		if err := insertEntry(ctx, tx, r.Entry); err != nil {
+			return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
+		}
+	}
+	if p != nil {
+		if err := savePayment(ctx, tx, *p); err != nil {
+			return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("storage: save refund %s: commit: %w", r.ID, classify(err))
+	}
+	return nil
+}
+
+// checkRefundable sums the tender's refunds that are not failed.
+func checkRefundable(ctx context.Context, tx *tx, r pos.Refund) error {
+	const q = `SELECT t.amount_fen, COALESCE((SELECT sum(amount_fen) FROM refunds
+			WHERE sale_id = t.sale_id AND tender = t.line_no AND state != 'failed'), 0)
+		FROM tenders t WHERE t.sale_id = ? AND t.line_no = ?`
+	var paid, refunded money.Fen
+	if err := tx.QueryRowContext(ctx, q, r.SaleID, r.Tender).Scan(&paid, &refunded); err != nil {
+		return classify(err)
+	}
+	if refunded > paid {
+		return pos.Errorf(pos.CodeInvalid, "refunds %v of a tender of %v: %w", refunded, paid, pos.ErrOverRefund)
+	}
+	return nil
+}
+
+// Refunds lists a sale's refunds in the order they were made.
+func (db *DB) Refunds(ctx context.Context, saleID string) ([]pos.Refund, error) {
+	return db.refunds(ctx, `WHERE sale_id = ? ORDER BY at, id`, saleID)
+}
+
+// PendingRefunds lists refunds still waiting for the provider's answer.
+func (db *DB) PendingRefunds(ctx context.Context) ([]pos.Refund, error) {
+	return db.refunds(ctx, `WHERE state = 'pending' ORDER BY at, id`)
+}
+
+func (db *DB) refunds(ctx context.Context, tail string, args ...any) ([]pos.Refund, error) {
+	rows, err := db.ro.QueryContext(ctx, `SELECT id, sale_id, tender, payment_id, kind, amount_fen, state,
+		reason, at, entry_id FROM refunds `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: refunds: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []pos.Refund
+	entries := map[string]*ledger.Entry{}
+	for rows.Next() {
+		var r pos.Refund
+		var kind, state, at string
+		var amount int64
+		if err := rows.Scan(&r.ID, &r.SaleID, &r.Tender, &r.PaymentID, &kind, &amount, &state, &r.Reason, &at, &r.Entry.ID); err != nil {
+			return nil, fmt.Errorf("storage: refunds: %w", classify(err))
+		}
+		r.Kind, r.State, r.Amount = pos.TenderKind(kind), pos.RefundState(state), money.Fen(amount)
+		if r.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("storage: refunds: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: refunds: %w", classify(err))
+	}
+	return out, db.refundEntries(ctx, out, entries)
+}
+
+// refundEntries reads the journal entries of the done refunds.
+func (db *DB) refundEntries(ctx context.Context, rs []pos.Refund, byID map[string]*ledger.Entry) error {
+	ids := "["
+	for i := range rs {
+		if rs[i].Entry.ID == "" {
+			continue
+		}
+		e := &ledger.Entry{ID: rs[i].Entry.ID}
+		byID[e.ID] = e
+		if len(ids) > 1 {
+			ids += ","
+		}
+		ids += fmt.Sprintf("%q", e.ID)
+	}
+	if len(byID) == 0 {
+		return nil
+	}
+	if err := readEntries(ctx, db.ro, ids+"]", byID); err != nil {
+		return fmt.Errorf("storage: refund entries: %w", err)
+	}
+	for i := range rs {
+		if e, ok := byID[rs[i].Entry.ID]; ok {
+			rs[i].Entry = *e
+		}
+	}
+	return nil
+}
