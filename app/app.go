@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	_ "time/tzdata" // the shop's zone (Asia/Shanghai) on machines without tzdata
 )
 
 // Version is the build's version, set with -ldflags "-X zhanggui/app.Version=…".

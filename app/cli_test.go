@@ -89,3 +89,17 @@ func TestBadInputKeepsData(t *testing.T) {
 		t.Errorf("missing file: %d", code)
 	}
 }
+
+func TestDecodeCommand(t *testing.T) {
+	frames, _ := filepath.Glob("../../shared/corpus/qr-counter/00[0-4].jpg")
+	if len(frames) == 0 {
+		t.Skip("no corpus next to the repository")
+	}
+	code, out, errs := run(t, append([]string{"decode", "--json"}, frames...)...)
+	if code > 1 || strings.Count(out, "\n") < 3 {
+		t.Errorf("decode: %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, _ := run(t, "decode"); code != 2 {
+		t.Errorf("decode without images: %d", code)
+	}
+}

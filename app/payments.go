@@ -15,6 +15,8 @@ import (
 	"zhanggui/sync/alipay"
 	"zhanggui/sync/payments"
 	"zhanggui/sync/providersim"
+	"zhanggui/sync/unionpay"
+	"zhanggui/sync/wechatpay"
 )
 
 // paymentSetup is the payment side of a running till: the service the
@@ -84,6 +86,21 @@ func (ps *paymentSetup) simProviders(providers map[pos.Provider]payments.Provide
 		return fmt.Errorf("app: alipay client: %w", err)
 	}
 	providers[pos.Alipay] = ali
+	w := c.WeChat
+	wx, err := wechatpay.New(wechatpay.Config{AppID: w.AppID, MchID: w.MchID, APIv2Key: w.APIv2Key,
+		MerchantPrivateKeyPEM: w.MerchantPrivateKeyPEM, MerchantCertPEM: w.MerchantCertPEM,
+		MerchantSerial: w.MerchantSerial, WechatPayPublicKeyPEM: w.PublicKeyPEM, WechatPaySerial: w.PublicKeyID,
+		NotifyURL: "https://demo.invalid/wechatpay/notify", BaseURL: ps.simURL + "/wechat"})
+	if err != nil {
+		return fmt.Errorf("app: wechat pay client: %w", err)
+	}
+	providers[pos.Wechat] = wx
+	acq, err := unionpay.New(unionpay.Config{BaseURL: ps.simURL + "/acquirer", MerchantID: c.Acquirer.MerchantID,
+		HMACKeyHex: c.Acquirer.HMACKey})
+	if err != nil {
+		return fmt.Errorf("app: acquirer client: %w", err)
+	}
+	providers[pos.UnionPay], providers[pos.ECNY] = acq, acq
 	return nil
 }
 

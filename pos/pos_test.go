@@ -234,3 +234,16 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestCheckoutRefusesBadTenders(t *testing.T) {
+	var c pos.Cart
+	must(t, c.Add(cola, pos.OnePiece)) // 3.00
+	for _, tenders := range [][]pos.Tender{
+		{{Kind: pos.TenderCash, Amount: -100}, {Kind: pos.TenderAlipay, Amount: 400}},
+		{{Kind: pos.TenderCash, Amount: 300, Received: 500, Change: 100}},
+	} {
+		if _, err := c.Checkout(pos.Checkout{ID: "s", No: "n", EntryID: "e", At: at, Tenders: tenders}); pos.ErrorCode(err) != pos.CodeInvalid {
+			t.Errorf("tenders %+v: %v", tenders, err)
+		}
+	}
+}

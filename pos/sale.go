@@ -44,6 +44,20 @@ func (k TenderKind) Account() (ledger.Account, error) {
 	return "", Errorf(CodeInternal, "pos: unknown tender kind %q", k)
 }
 
+// validate checks one tender's amounts: never negative, change only from
+// cash, and what is recorded of cash adds up.
+func (t Tender) validate() error {
+	switch {
+	case t.Amount < 0 || t.Received < 0 || t.Change < 0:
+		return Errorf(CodeInvalid, "pos: %s tender with a negative amount", t.Kind)
+	case t.Kind != TenderCash && (t.Change != 0 || t.Received != 0):
+		return Errorf(CodeInvalid, "pos: %s tender: %w", t.Kind, ErrNotCashChange)
+	case t.Kind == TenderCash && t.Received != 0 && t.Received-t.Amount != t.Change:
+		return Errorf(CodeInvalid, "pos: cash received %v for %v with change %v", t.Received, t.Amount, t.Change)
+	}
+	return nil
+}
+
 // Tender is the part of a sale paid one way.
 type Tender struct {
 	Kind      TenderKind
@@ -150,8 +164,8 @@ func (c *Cart) Checkout(in Checkout) (*Sale, error) {
 	}
 	var paid money.Fen
 	for _, td := range in.Tenders {
-		if td.Kind != TenderCash && (td.Change != 0 || td.Received != 0) {
-			return nil, Errorf(CodeInvalid, "pos: %s tender: %w", td.Kind, ErrNotCashChange)
+		if err := td.validate(); err != nil {
+			return nil, err
 		}
 		paid += td.Amount
 	}
@@ -197,12 +211,15 @@ func (s *Sale) Validate() error {
 	}
 	var gross, disc, sum, paid money.Fen
 	for _, l := range s.Lines {
-		if l.Gross-l.Discount != l.Amount || l.Amount < 0 {
+		if l.Gross-l.Discount != l.Amount || l.Amount < 0 || l.Discount < 0 || l.Qty <= 0 {
 			return Errorf(CodeInternal, "pos: sale %s: line %s does not add up", s.ID, l.Barcode)
 		}
 		gross, disc, sum = gross+l.Gross, disc+l.Discount, sum+l.Amount
 	}
 	for _, t := range s.Tenders {
+		if err := t.validate(); err != nil {
+			return Errorf(CodeInternal, "pos: sale %s: %w", s.ID, err)
+		}
 		paid += t.Amount
 	}
 	if s.Rounding < 0 || gross != s.Subtotal || disc != s.Discount || sum-s.Rounding != s.Total || paid != s.Total {
@@ -246,6 +263,6 @@ func (s *Sale) Matches(q string) bool {
 	if q == "" || strings.Contains(s.No, q) {
 		return true
 	}
-	f, err := money.Parse(strings.TrimPrefix(q, "¥"))
+	f, err := money.Parse(strings.TrimPrefix(strings.TrimPrefix(q, "¥"), "￥"))
 	return err == nil && f == s.Total
 }

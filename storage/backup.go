@@ -55,8 +55,9 @@ var consistencyChecks = []struct{ name, sql string }{
 		(SELECT sum(gross_fen) FROM sale_lines l WHERE l.sale_id = s.id) LIMIT 1`},
 	{"tenders not paying the total", `SELECT id FROM sales s WHERE total_fen <>
 		(SELECT COALESCE(sum(amount_fen), 0) FROM tenders t WHERE t.sale_id = s.id) LIMIT 1`},
-	{"stock not the sum of its moves", `SELECT p.id FROM products p WHERE stock_milli <>
-		(SELECT COALESCE(sum(delta_milli), 0) FROM stock_moves m WHERE m.product_id = p.id) LIMIT 1`},
+	{"stock not the sum of its moves", `SELECT p.id FROM products p LEFT JOIN
+		(SELECT product_id, sum(delta_milli) AS moved FROM stock_moves GROUP BY product_id) m
+		ON m.product_id = p.id WHERE p.stock_milli <> COALESCE(m.moved, 0) LIMIT 1`},
 }
 
 // noRows runs a query that finds no rows in a sound database.

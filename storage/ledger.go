@@ -19,14 +19,11 @@ func insertEntry(ctx context.Context, tx *tx, e ledger.Entry) error {
 	if _, err := tx.ExecContext(ctx, q, e.ID, formatTime(e.At), e.Ref, e.Memo); err != nil {
 		return fmt.Errorf("entry %s: %w", e.ID, classify(err))
 	}
-	const qp = `INSERT INTO postings (entry_id, line_no, account, debit_fen, credit_fen) VALUES `
-	args := make([]any, 0, 5*len(e.Postings))
+	const qp = `INSERT INTO postings (entry_id, line_no, account, debit_fen, credit_fen) VALUES (?, ?, ?, ?, ?)`
 	for i, p := range e.Postings {
-		args = append(args, e.ID, i, string(p.Account), int64(p.Debit), int64(p.Credit))
-	}
-	if len(args) > 0 { // an entry without postings is refused by checkBalanced
-		if _, err := tx.ExecContext(ctx, qp+placeholders(len(e.Postings), 5), args...); err != nil {
-			return fmt.Errorf("entry %s postings: %w", e.ID, classify(err))
+		_, err := tx.ExecContext(ctx, qp, e.ID, i, string(p.Account), int64(p.Debit), int64(p.Credit))
+		if err != nil {
+			return fmt.Errorf("entry %s posting %d: %w", e.ID, i, classify(err))
 		}
 	}
 	return checkBalanced(ctx, tx, e)

@@ -2,12 +2,9 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 
 	"zhanggui/pos"
 )
@@ -23,9 +20,6 @@ import (
 // entry ID already saved is a pos.CodeConflict error and nothing is written.
 // A line whose ProductID (non-zero) is not in the catalogue wraps
 // ErrNotFound.
-//
-// A commit costs about one fsync plus a dozen statements, so rows of one
-// kind go in as one multi-row INSERT.
 func (db *DB) SaveSale(ctx context.Context, s *pos.Sale) error {
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
@@ -73,65 +67,43 @@ func insertSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) er
 
 func insertLines(ctx context.Context, tx *tx, s *pos.Sale) error {
 	const q = `INSERT INTO sale_lines (sale_id, line_no, product_id, barcode, name, unit, category,
-		qty_milli, unit_price_fen, gross_fen, discount_fen, amount_fen) VALUES `
-	args := make([]any, 0, 12*len(s.Lines))
+		qty_milli, unit_price_fen, gross_fen, discount_fen, amount_fen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	for i, l := range s.Lines {
-		args = append(args, s.ID, i, l.ProductID, l.Barcode, l.Name, l.Unit, l.Category,
+		_, err := tx.ExecContext(ctx, q, s.ID, i, l.ProductID, l.Barcode, l.Name, l.Unit, l.Category,
 			int64(l.Qty), int64(l.UnitPrice), int64(l.Gross), int64(l.Discount), int64(l.Amount))
-	}
-	if _, err := tx.ExecContext(ctx, q+placeholders(len(s.Lines), 12), args...); err != nil {
-		return fmt.Errorf("lines: %w", classify(err))
+		if err != nil {
+			return fmt.Errorf("line %d: %w", i, classify(err))
+		}
 	}
 	return nil
 }
 
 func insertTenders(ctx context.Context, tx *tx, s *pos.Sale) error {
-	if len(s.Tenders) == 0 {
-		return nil // a sale of nothing but discount: Validate let it through
-	}
 	const q = `INSERT INTO tenders (sale_id, line_no, kind, amount_fen, received_fen, change_fen,
-		payment_id, ref) VALUES `
-	args := make([]any, 0, 8*len(s.Tenders))
+		payment_id, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	for i, t := range s.Tenders {
-		args = append(args, s.ID, i, string(t.Kind), int64(t.Amount), int64(t.Received),
+		_, err := tx.ExecContext(ctx, q, s.ID, i, string(t.Kind), int64(t.Amount), int64(t.Received),
 			int64(t.Change), t.PaymentID, t.Ref)
-	}
-	if _, err := tx.ExecContext(ctx, q+placeholders(len(s.Tenders), 8), args...); err != nil {
-		return fmt.Errorf("tenders: %w", classify(err))
-	}
-	return nil
-}
-
-// saleStock takes each catalogue line's quantity out of stock, one move a
-// line; the trigger stock_moves_apply updates products.stock_milli. A line
-// with ProductID 0 is outside the catalogue and moves no stock.
-func saleStock(ctx context.Context, tx *tx, s *pos.Sale) error {
-	const q = `INSERT INTO stock_moves (product_id, sale_id, reason, delta_milli, at) VALUES `
-	var args []any
-	for _, l := range s.Lines {
-		if l.ProductID != 0 {
-			args = append(args, l.ProductID, s.ID, moveSale, -int64(l.Qty), formatTime(tx.now))
+		if err != nil {
+			return fmt.Errorf("tender %d: %w", i, classify(err))
 		}
 	}
-	if len(args) == 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, q+placeholders(len(args)/5, 5), args...)
-	var se sqlite3.Error
-	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey {
-		return fmt.Errorf("stock: a line's product is not in the catalogue: %w", ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("stock: %w", classify(err))
-	}
 	return nil
 }
 
-// placeholders returns rows groups of cols placeholders for a multi-row
-// INSERT: placeholders(2, 3) is "(?, ?, ?), (?, ?, ?)".
-func placeholders(rows, cols int) string {
-	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
-	return strings.Repeat(row+", ", rows-1) + row
+// saleStock takes each catalogue line's quantity out of stock. A line with
+// ProductID 0 is outside the catalogue and moves no stock.
+func saleStock(ctx context.Context, tx *tx, s *pos.Sale) error {
+	for i, l := range s.Lines {
+		if l.ProductID == 0 {
+			continue
+		}
+		if err := moveStock(ctx, tx, l.ProductID, s.ID, moveSale, -l.Qty); err != nil {
+			return fmt.Errorf("line %d: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // NextSaleNo reserves the next order number of a business day for a store

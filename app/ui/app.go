@@ -57,8 +57,8 @@ func New(deps Deps, win fyne.Window) (*App, error) {
 
 // build makes every screen; a language change builds them again.
 func (a *App) build() {
+	a.orders = newOrdersScreen(a) // before checkout: resuming a paid sale lists it
 	a.checkout = newCheckoutScreen(a)
-	a.orders = newOrdersScreen(a)
 	a.products = newProductsScreen(a)
 	a.setup = newSettingsScreen(a)
 	a.tabs = container.NewAppTabs(

@@ -23,17 +23,21 @@ type PhoneScene struct {
 	noise      []int8  // 2·w·h values of sensor noise; each frame uses a window
 	seed       uint64
 
-	mu      sync.Mutex
-	text    string
-	qr      *gozxing.BitMatrix // nil: blank screen
-	strip   *gozxing.BitMatrix // nil: no barcode strip
-	tiltMax float64            // radians
+	mu    sync.Mutex
+	text  string
+	qr    *gozxing.BitMatrix // nil: blank screen
+	strip *gozxing.BitMatrix // nil: no barcode strip
 }
 
-// NewPhoneScene returns a w×h scene with a blank phone screen. seed fixes
-// the counter's look and the noise, so a test sees the same frames each run.
+// phoneTiltMax is how far the phone turns either way, in radians (8°).
+const phoneTiltMax = 8 * math.Pi / 180
+
+// NewPhoneScene returns a w×h scene (at least 1×1) with a blank phone
+// screen. seed fixes the counter's look and the noise, so a test sees the
+// same frames each run.
 func NewPhoneScene(w, h int, seed uint64) *PhoneScene {
-	s := &PhoneScene{w: w, h: h, seed: seed, background: make([]uint8, w*h), tiltMax: 8 * math.Pi / 180}
+	w, h = max(w, 1), max(h, 1)
+	s := &PhoneScene{w: w, h: h, seed: seed, background: make([]uint8, w*h)}
 	s.paintCounter()
 	s.makeNoise()
 	return s
@@ -90,7 +94,7 @@ func (s *PhoneScene) pose(n int) pose {
 	return pose{
 		cx:    float64(s.w)/2 + 0.04*side*math.Sin(t*0.21),
 		cy:    float64(s.h)/2 + 0.03*side*math.Cos(t*0.17),
-		angle: s.tiltMax * math.Sin(t*0.13),
+		angle: phoneTiltMax * math.Sin(t*0.13),
 		pw:    0.5 * side, ph: 0.85 * side,
 	}
 }

@@ -74,7 +74,7 @@ type Options struct {
 }
 
 // Decoder reads payment QR codes and product barcodes from camera frames.
-// It is safe for concurrent use: Decode keeps its state on the stack.
+// It is safe for concurrent use: each Decode call keeps its own state.
 type Decoder struct {
 	formats  FormatSet
 	roi      ROI
@@ -99,7 +99,9 @@ func NewDecoder(opts Options) *Decoder {
 	return d
 }
 
-// Decode looks for one code in img and returns it, or ErrNotFound.
+// Decode looks for one code in img and returns it, or ErrNotFound. An
+// image more than 16384 pixels on a side (after the ROI cut) is refused
+// with an error.
 //
 // It tries cheap attempts first (the whole frame with gozxing's hybrid
 // binarizer, then 1-D rows) and goes on to costlier ones (other
@@ -117,8 +119,9 @@ func (d *Decoder) Decode(img image.Image) (Result, error) {
 		return Result{}, fmt.Errorf("qr: image of %dx%d pixels is too large", src.Dx(), src.Dy())
 	}
 	f := max(1, (src.Dx()+d.maxWidth-1)/d.maxWidth)
-	base := view{g: downscale(grayOf(img, src), f), ox: float64(src.Min.X), oy: float64(src.Min.Y), scale: float64(f)}
-	p := &pass{d: d, base: base, start: start}
+	full := view{g: grayOf(img, src), ox: float64(src.Min.X), oy: float64(src.Min.Y), scale: 1}
+	base := full.sub(downscale(full.g, f), point{}, float64(f))
+	p := &pass{d: d, full: full, base: base, start: start}
 	res, ok := p.run()
 	if !ok {
 		return Result{}, ErrNotFound
@@ -172,7 +175,8 @@ func (v view) points(ps []point) []image.Point {
 // pass is the state of one Decode call.
 type pass struct {
 	d     *Decoder
-	base  view
+	full  view // the ROI at full resolution
+	base  view // the same, shrunk to at most MaxWidth
 	start time.Time
 	// candidates are the finder patterns seen so far, in base coordinates.
 	candidates []*detector.FinderPattern

@@ -92,7 +92,7 @@ func TestDecodeSynthetic(t *testing.T) {
 func TestDecodeBigFrame(t *testing.T) {
 	g := frame(1920, 1080, 2)
 	corners := drawCode(g, qrModules(t, alipayCode), pose{1300, 600, 12, 5}, 4)
-	res, err := NewDecoder(Options{}).Decode(g)
+	res, err := NewDecoder(Options{Budget: -1}).Decode(g)
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
@@ -174,7 +174,7 @@ func TestDecodeROI(t *testing.T) {
 	if _, err := NewDecoder(Options{ROI: ROI{0, 0, 0.5, 1}, Budget: -1}).Decode(g); !errors.Is(err, ErrNotFound) {
 		t.Errorf("code outside the ROI: err = %v, want ErrNotFound", err)
 	}
-	res, err := NewDecoder(Options{ROI: ROI{0.5, 0.1, 1, 0.9}}).Decode(g)
+	res, err := NewDecoder(Options{ROI: ROI{0.5, 0.1, 1, 0.9}, Budget: -1}).Decode(g)
 	if err != nil || res.Text != wechatCode {
 		t.Fatalf("code inside the ROI: %q, %v", res.Text, err)
 	}
@@ -284,4 +284,38 @@ func FuzzValidEAN13(f *testing.F) {
 			t.Errorf("ValidEAN13(%q) accepted a string of length %d", s, len(s))
 		}
 	})
+}
+
+// TestDecodeThinBars: a 1280×720 frame is shrunk for QR codes, but 1-D rows
+// are read at full resolution, where bars 1.5 pixels wide still read.
+func TestDecodeThinBars(t *testing.T) {
+	g := frame(1280, 720, 4)
+	drawCode(g, ean13Modules(t, productEAN), pose{640, 360, 1.5, 0}, 10)
+	res, err := NewDecoder(Options{Budget: -1}).Decode(g)
+	if err != nil || res.Text != productEAN {
+		t.Fatalf("Decode = %q, %v; want %q", res.Text, err, productEAN)
+	}
+	if len(res.Points) != 2 || res.Points[0].X < 500 || res.Points[1].X > 800 {
+		t.Errorf("ends %v, want around x 560..720", res.Points)
+	}
+}
+
+// TestCropFromFullResolution: in a shrunk frame, the closer look at a code
+// comes from the full-resolution pixels, and its corners map back to them.
+func TestCropFromFullResolution(t *testing.T) {
+	g := frame(1920, 1080, 5)
+	corners := drawCode(g, qrModules(t, wechatCode), pose{700, 500, 7, 12}, 4)
+	d := NewDecoder(Options{Budget: -1})
+	full := view{g: g, scale: 1}
+	p := &pass{d: d, full: full, base: full.sub(downscale(g, 2), point{}, 2)}
+	if _, ok := p.qr(p.base, hybrid, false); !ok && len(p.candidates) == 0 {
+		t.Fatal("the base pass saw no finder pattern")
+	}
+	res, ok := p.cropQR(nil, hybrid)
+	if !ok || res.Text != wechatCode {
+		t.Fatalf("cropQR = %q, %v; want %q", res.Text, ok, wechatCode)
+	}
+	if !near(res.Points, corners, 4) {
+		t.Errorf("corners %v, want near %v", res.Points, corners)
+	}
 }

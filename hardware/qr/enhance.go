@@ -103,16 +103,6 @@ func flatten(g *image.Gray, r, gain int) *image.Gray {
 	return out
 }
 
-// sharpen is an unsharp mask: v + amount·(v − blur(v)).
-func sharpen(g *image.Gray, amount int) *image.Gray {
-	out := boxBlur(g, 1) // overwritten in place with the result
-	px := out.Pix[:len(g.Pix)]
-	for i, v := range g.Pix {
-		px[i] = clamp8(int(v) + (int(v)-int(px[i]))*amount)
-	}
-	return out
-}
-
 func clamp8(v int) uint8 {
 	if v < 0 {
 		return 0

@@ -26,7 +26,9 @@ type attempt struct {
 var attempts = []attempt{
 	// Cheap, for every frame: most codes are read here.
 	{"hybrid", QRCode, false, func(p *pass) (Result, bool) { return p.qr(p.base, hybrid, false) }},
-	{"rows", EAN13 | Code128, false, func(p *pass) (Result, bool) { return p.rows(p.base, false) }},
+	// 1-D rows at full resolution: shrinking would merge thin bars, and
+	// reading 15 rows costs little at any size.
+	{"rows", EAN13 | Code128, false, func(p *pass) (Result, bool) { return p.rows(p.full, false) }},
 	{"rows-rotated", EAN13 | Code128, false, func(p *pass) (Result, bool) { return p.rows(p.rotated(), false) }},
 	// Half size with the background flattened: finds dim or glared codes
 	// the first pass saw nothing of, for about a millisecond.
@@ -168,19 +170,25 @@ func (p *pass) remember(v view, cands []*detector.FinderPattern) {
 	}
 }
 
-// cropQR enlarges the region around the finder patterns seen so far and
-// tries it again: small or blurred codes get more pixels per module, and
-// the binarizer sees the code without the rest of the counter.
+// cropQR takes a closer look at the region around the finder patterns seen
+// so far: small or blurred codes get twice the pixels per module (from the
+// full-resolution frame when the base image was shrunk, else by
+// interpolation), and the binarizer sees the code without the counter.
 func (p *pass) cropQR(enhance func(*image.Gray) *image.Gray, kind binarizerKind) (Result, bool) {
 	r, ok := p.cropRect()
 	if !ok {
 		return Result{}, false
 	}
-	g := upscale2(crop(p.base.g, r))
-	if enhance != nil {
-		g = enhance(g)
+	var v view
+	if f := int(p.base.scale / p.full.scale); f >= 2 {
+		r = image.Rect(r.Min.X*f, r.Min.Y*f, r.Max.X*f, r.Max.Y*f)
+		v = p.full.sub(crop(p.full.g, r), point{float64(r.Min.X), float64(r.Min.Y)}, 1)
+	} else {
+		v = p.base.sub(upscale2(crop(p.base.g, r)), point{float64(r.Min.X), float64(r.Min.Y)}, 0.5)
 	}
-	v := p.base.sub(g, point{float64(r.Min.X), float64(r.Min.Y)}, 0.5)
+	if enhance != nil {
+		v.g = enhance(v.g)
+	}
 	return p.qr(v, kind, false)
 }
 

@@ -19,10 +19,10 @@ import (
 //   - report the code's four corners instead of the finder centres.
 
 // altTriplesMax bounds the other candidate triples tried after the best
-// one; each gets only the altNudges nearest resamplings.
+// one; each gets only the altNudges nearest samplings (the first ring).
 const (
 	altTriplesMax = 6
-	altNudges     = 8
+	altNudges     = 9
 )
 
 // qrFound is a decoded QR code in the coordinates of the image it came from.
@@ -59,7 +59,8 @@ func scanQR(m *gozxing.BitMatrix, tryHarder bool) qrScan {
 }
 
 // decodeTriple samples and decodes the code framed by one finder triple.
-// If that fails it resamples with the fourth corner moved by each of nudges.
+// If that fails it resamples with the fourth corner moved by each of nudges
+// (brNudges or a prefix of it).
 func decodeTriple(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any, nudges []point) *qrFound {
 	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
 	if err != nil {
@@ -71,20 +72,20 @@ func decodeTriple(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints 
 		if pts := det.GetPoints(); len(pts) > 3 {
 			align, _ = pts[3].(*detector.AlignmentPattern)
 		}
-		return refineTriple(m, info, det.GetBits().GetWidth(), align, hints, nudges)
+		return refineTriple(m, info, det.GetBits().GetWidth(), align, hints, nudges[1:]) // [0] just failed
 	}
 	return &qrFound{text: res.GetText(), corners: qrCorners(det.GetPoints(), det.GetBits().GetWidth())}
 }
 
-// brNudges are the offsets, in modules along the code's axes (half-module
-// steps), tried for the
-// fourth point of the sampling grid, nearest first. Without an alignment
-// pattern (version 1, or one not found) gozxing assumes a parallelogram, so a
-// slightly tilted phone puts the bottom-right modules half a module off and
-// the Reed-Solomon check fails; zbar reads those frames.
+// brNudges are the offsets, in modules along the code's axes, tried for the
+// fourth point of the sampling grid: none first, then rings of half-module
+// steps. Without an alignment pattern (version 1, or one not found) gozxing
+// assumes a parallelogram, so a slightly tilted phone puts the bottom-right
+// modules half a module off and the Reed-Solomon check fails; zbar reads
+// those frames.
 var brNudges = func() []point {
 	const nudgeRings = 3 // ±1.5 modules: on the corpus ±1 read 4 fewer frames, ±3 none more
-	var out []point
+	out := []point{{0, 0}}
 	for r := 1; r <= nudgeRings; r++ {
 		for dy := -r; dy <= r; dy++ {
 			for dx := -r; dx <= r; dx++ {

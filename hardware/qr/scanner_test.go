@@ -51,7 +51,7 @@ func TestScannerEndToEnd(t *testing.T) {
 	const framesMax = 3 // a code must be read within this many frames of showing
 	src := phoneSource(t, 40, []string{alipayCode, "", wechatCode}, []int{0, 15, 20})
 	clock := &tickingClock{t: time.Unix(1e9, 0), step: 10 * time.Millisecond}
-	s := NewScanner(src, ScannerOptions{Now: clock.now})
+	s := NewScanner(src, ScannerOptions{Now: clock.now, Decoder: NewDecoder(Options{Budget: -1})})
 	out := make(chan Scan)
 	errc := make(chan error, 1)
 	go func() { errc <- s.Run(context.Background(), out) }()

@@ -6,7 +6,7 @@
 -- times are UTC RFC 3339 text with nine fractional digits, so they sort as
 -- text; money rows are never updated or deleted (the triggers below).
 --
--- A sale writes about fifteen pages, and each one costs time at every
+-- A sale writes about a dozen pages, and each costs two writes at every
 -- commit: tables keyed by what identifies a row are WITHOUT ROWID (no
 -- second b-tree for the key), and an index is added when a query needs it,
 -- not before.
@@ -124,7 +124,6 @@ CREATE TABLE stock_moves (
 	at          TEXT NOT NULL,
 	CHECK (reason <> 'sale' OR sale_id IS NOT NULL)
 ) STRICT;
-CREATE INDEX stock_moves_product ON stock_moves (product_id);
 
 -- products.stock_milli is the sum of the product's moves, kept so by the
 -- database itself: a move cannot be recorded without being applied.

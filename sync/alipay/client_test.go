@@ -382,8 +382,9 @@ func TestWrongKeyIsConfigError(t *testing.T) {
 		t.Errorf("Pay = %+v", res)
 	}
 	res, err = wrong.Query(ctx, r.OutTradeNo)
-	if res.Status != pos.StatusUnknown || pos.ErrorCode(err) != pos.CodeInternal {
-		t.Errorf("Query with the wrong key = %+v, %v; want Unknown, CodeInternal", res, err)
+	want(t, "Query with the wrong key", res, err, pos.StatusUnknown)
+	if !strings.Contains(res.Reason, "管理员") {
+		t.Errorf("Query reason %q, want it to name the configuration", res.Reason)
 	}
 }
 

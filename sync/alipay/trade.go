@@ -100,7 +100,7 @@ func (c *Client) qrTimeout() string {
 // TRADE_FINISHED), Waiting (WAIT_BUYER_PAY), Closed (TRADE_CLOSED: closed
 // unpaid, cancelled, or fully refunded), NotFound (ACQ.TRADE_NOT_EXIST, also
 // a QR nobody has scanned yet). A refusal caused by the till's own
-// configuration is Unknown with a CodeInternal error.
+// configuration is Unknown too, with a reason that says so.
 func (c *Client) Query(ctx context.Context, outTradeNo string) (pos.ProviderResult, error) {
 	n, err := c.call(ctx, "alipay.trade.query", tradeBiz{OutTradeNo: outTradeNo})
 	switch {
@@ -197,14 +197,15 @@ func unknown(op, no string, n node, err error) (pos.ProviderResult, error) {
 }
 
 // notAnswered is a refusal of a query or cancel that says nothing about
-// the trade: Unknown, with CodeInternal when the till's own configuration
-// or request is at fault (retrying will not help), else CodeUnavailable.
+// the trade: Unknown, always with CodeUnavailable (the orchestrator retries
+// and its sweeper must not stop at one misconfigured provider). When the
+// till's own configuration or request is at fault, the reason says so.
 func notAnswered(op, no string, n node) (pos.ProviderResult, error) {
+	res, err := unknown(op, no, n, fmt.Errorf("%w: %s %s", ErrUnexpected, n.codes(), n.SubMsg))
 	if configError(n) {
-		return pos.ProviderResult{Status: pos.StatusUnknown, Code: n.codes(), Reason: reasonConfig},
-			pos.Errorf(pos.CodeInternal, "alipay: %s %s: refused: %s %s", op, no, n.codes(), n.SubMsg)
+		res.Reason = reasonConfig + "（" + n.SubMsg + "）"
 	}
-	return unknown(op, no, n, fmt.Errorf("%w: %s %s", ErrUnexpected, n.codes(), n.SubMsg))
+	return res, err
 }
 
 // invalid is the result of a request refused before sending.

@@ -135,6 +135,10 @@ func (s *Service) cancel(ctx context.Context, prov Provider, p pos.Payment) (pos
 		p.Tries++
 		r, cerr := prov.Cancel(ctx, p.ID)
 		switch {
+		case cerr == nil && r.Status == pos.StatusNotFound && p.Mode == pos.ModeQR && s.Now().Before(p.Created.Add(pol.QRExpiry)):
+			// An unscanned QR is unknown to the provider yet still payable
+			// until it expires: stay cancelling; Resolve closes it again.
+			return s.step(ctx, p, pos.EvUnknown, pos.ProviderResult{Reason: "收款码未过期，稍后再关闭"})
 		case cerr == nil && (r.Status == pos.StatusClosed || r.Status == pos.StatusNotFound || r.Status == pos.StatusSuccess && !r.Retry):
 			return s.step(ctx, p, pos.EvReversed, r)
 		case cerr == nil && r.Status == pos.StatusFailed:

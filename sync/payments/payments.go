@@ -29,9 +29,13 @@ type Provider interface {
 
 // Policy is the cadence of polling and cancelling.
 type Policy struct {
-	PollEvery   time.Duration // between queries while the customer confirms: 5 s
-	PollFor     time.Duration // how long a code payment may wait: 30 s
-	QRFor       time.Duration // how long a dynamic QR is shown: 2 min
+	PollEvery time.Duration // between queries while the customer confirms: 5 s
+	PollFor   time.Duration // how long a code payment may wait: 30 s
+	QRFor     time.Duration // how long a dynamic QR is shown: 2 min
+	// QRExpiry is how long a precreated QR stays payable at the provider
+	// (the clients' QR timeout): until then, a close that finds no trade
+	// (an unscanned Alipay QR) does not prove the customer cannot still pay.
+	QRExpiry    time.Duration
 	CancelTries int           // cancel/reverse attempts before leaving it to the sweeper: 3
 	CancelEvery time.Duration // between cancel attempts: 2 s
 }
@@ -40,7 +44,7 @@ type Policy struct {
 // cancel or reverse, retrying the cancel 3 times 2 s apart.
 func DefaultPolicy() Policy {
 	return Policy{PollEvery: 5 * time.Second, PollFor: 30 * time.Second, QRFor: 2 * time.Minute,
-		CancelTries: 3, CancelEvery: 2 * time.Second}
+		QRExpiry: 5 * time.Minute, CancelTries: 3, CancelEvery: 2 * time.Second}
 }
 
 // Service runs payments.

@@ -251,3 +251,23 @@ func TestPayQR(t *testing.T) {
 		t.Fatalf("QR payment %+v, %v, shown %q", p, err, shown)
 	}
 }
+
+// TestUnscannedQRStaysOpenUntilExpiry: closing an Alipay QR nobody scanned
+// answers "no such trade", but the QR can still be paid until it expires;
+// the payment stays cancelling, and is reversed only once expired.
+func TestUnscannedQRStaysOpenUntilExpiry(t *testing.T) {
+	qr := answer{r: pos.ProviderResult{Status: pos.StatusWaiting, QR: "https://qr.alipay.com/bax0002"}}
+	svc, _, db := newService(t, map[string][]answer{"precreate": {qr}, "query": {gone}, "cancel": {gone}})
+	p, err := svc.PayQR(context.Background(), "sale1", pos.Alipay, 990, nil)
+	if err != nil || p.State != pos.PayCancelling {
+		t.Fatalf("after the QR wait: %s, %v", p.State, err)
+	}
+	svc.Sleep(context.Background(), 10*time.Minute) // the clock passes the QR's expiry
+	if _, err := svc.Recover(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.Payment(context.Background(), p.ID)
+	if got.State != pos.PayReversed {
+		t.Errorf("after expiry %s, want reversed", got.State)
+	}
+}

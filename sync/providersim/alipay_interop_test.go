@@ -23,11 +23,21 @@ func (e *env) smartwalle(t *testing.T) *alipay.Client {
 	return c
 }
 
+// TestAlipayInteropSmartwalle runs pay, query, refund, refund query,
+// precreate, close and cancel through smartwalle/alipay.
 func TestAlipayInteropSmartwalle(t *testing.T) {
 	e := newEnv(t, nil)
 	c := e.smartwalle(t)
-	ctx := context.Background()
+	swPayAndRefund(t, e, c)
+	swQRAndCancel(t, e, c)
+	swFailures(t, e, c)
+	if n := len(e.payments(t)); n != 2 {
+		t.Errorf("%d trades charged, want 2 (SW1, and SW5 whose answer was tampered)", n)
+	}
+}
 
+func swPayAndRefund(t *testing.T, e *env, c *alipay.Client) {
+	ctx := context.Background()
 	pay := alipay.TradePay{Scene: "bar_code", AuthCode: e.sim.NewPaymentCode(Alipay, "sw")}
 	pay.OutTradeNo, pay.Subject, pay.TotalAmount = "SW1", "可乐 x2", "7.00"
 	paid, err := c.TradePay(ctx, pay)
@@ -48,7 +58,10 @@ func TestAlipayInteropSmartwalle(t *testing.T) {
 	if err != nil || rq.RefundStatus != "REFUND_SUCCESS" || rq.RefundAmount != "2.50" {
 		t.Fatalf("TradeFastPayRefundQuery = %+v, %v", rq, err)
 	}
+}
 
+func swQRAndCancel(t *testing.T, e *env, c *alipay.Client) {
+	ctx := context.Background()
 	pre := alipay.TradePreCreate{}
 	pre.OutTradeNo, pre.Subject, pre.TotalAmount = "SW2", "扫码", "1.23"
 	created, err := c.TradePreCreate(ctx, pre)
@@ -65,7 +78,7 @@ func TestAlipayInteropSmartwalle(t *testing.T) {
 
 	// A password payment: smartwalle counts 10003 as success (PROTOCOLS.md
 	// §1.4 pitfall), so a client must compare the code itself.
-	pay = alipay.TradePay{Scene: "bar_code", AuthCode: e.sim.NewPaymentCode(Alipay, "sw")}
+	pay := alipay.TradePay{Scene: "bar_code", AuthCode: e.sim.NewPaymentCode(Alipay, "sw")}
 	pay.OutTradeNo, pay.Subject, pay.TotalAmount = "SW3", "x", "3.00"
 	e.sim.Script(OnCode(pay.AuthCode), PasswordThenFail(0, 0))
 	waiting, err := c.TradePay(ctx, pay)
@@ -76,9 +89,12 @@ func TestAlipayInteropSmartwalle(t *testing.T) {
 	if err != nil || cancel.Code != alipay.CodeSuccess || cancel.Action != "close" {
 		t.Fatalf("TradeCancel = %+v, %v", cancel, err)
 	}
+}
 
+func swFailures(t *testing.T, e *env, c *alipay.Client) {
+	ctx := context.Background()
 	// A business failure is a signed 40004.
-	pay = alipay.TradePay{Scene: "bar_code", AuthCode: e.sim.NewPaymentCode(Alipay, "sw")}
+	pay := alipay.TradePay{Scene: "bar_code", AuthCode: e.sim.NewPaymentCode(Alipay, "sw")}
 	pay.OutTradeNo, pay.Subject, pay.TotalAmount = "SW4", "x", "3.00"
 	e.sim.Script(OnCode(pay.AuthCode), InsufficientBalance)
 	failed, err := c.TradePay(ctx, pay)
@@ -106,8 +122,5 @@ func TestAlipayInteropSmartwalle(t *testing.T) {
 	bad, err := wrong.TradeQuery(ctx, alipay.TradeQuery{OutTradeNo: "SW1"})
 	if err != nil || bad.Code != alipay.CodeInvalidParam || bad.SubCode != "isv.invalid-signature" {
 		t.Fatalf("TradeQuery with a wrong key = %+v, %v", bad, err)
-	}
-	if n := len(e.payments(t)); n != 2 {
-		t.Errorf("%d trades charged, want 2 (SW1, and SW5 whose answer was tampered)", n)
 	}
 }

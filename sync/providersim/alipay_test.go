@@ -59,7 +59,7 @@ func TestAlipayBehaviours(t *testing.T) {
 		{"system error, paid", SystemErrorHiddenSuccess, "20000", "isp.unknow-error", nil, "TRADE_SUCCESS", 1},
 		{"system error, not paid", SystemErrorHiddenFail, "20000", "isp.unknow-error", nil, "", 0},
 		{"drop after charge", DropConnectionAfterCharge, "", "", nil, "TRADE_SUCCESS", 1},
-		{"slow", SlowAnswer(2 * time.Second), "", "", nil, "TRADE_SUCCESS", 1},
+		{"slow", SlowAnswer(slowDelay), "10000", "", nil, "TRADE_SUCCESS", 1},
 		{"rate limited", RateLimited, "40005", "aop.call-limited", nil, "", 0},
 		{"bad signature", BadSignature, "", "", errBadSignature, "TRADE_SUCCESS", 1},
 		{"code expired", CodeExpired, "40004", "ACQ.PAYMENT_AUTH_CODE_INVALID", nil, "", 0},
@@ -70,10 +70,11 @@ func TestAlipayBehaviours(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, nil)
 			c := e.alipay(t)
-			c.hc.Timeout = 300 * time.Millisecond
 			code := e.sim.NewPaymentCode(Alipay, "bob")
 			e.sim.Script(OnCode(code), tt.b)
+			start := time.Now()
 			r, err := c.pay("B1", code, 1234)
+			checkSlow(t, tt.b, start)
 			switch {
 			case tt.err != nil:
 				if !errors.Is(err, tt.err) {
@@ -427,6 +428,18 @@ func TestAlipayPrecreate(t *testing.T) {
 		t.Errorf("paying twice: %v, want ErrNotPayable", err)
 	}
 
+	// A script for the order made after the QR: the phone's first try
+	// meets it, the second pays.
+	r, err = pre("Q4", "2.00", nil)
+	want(t, "precreate", r, err, "10000", "")
+	e.sim.Script(OnOutTradeNo("Q4"), InsufficientBalance)
+	if err := e.sim.CustomerPay("Q4"); !errors.Is(err, ErrInsufficient) {
+		t.Errorf("paying with a scripted short balance: %v", err)
+	}
+	if err := e.sim.CustomerPay("Q4"); err != nil {
+		t.Errorf("second try: %v", err)
+	}
+
 	// A QR with timeout_express 5m; close works only once scanned.
 	r, err = pre("Q2", "3.00", map[string]any{"timeout_express": "5m"})
 	want(t, "precreate 5m", r, err, "10000", "")
@@ -446,8 +459,8 @@ func TestAlipayPrecreate(t *testing.T) {
 	if err := e.sim.CustomerPay("Q3"); !errors.Is(err, ErrNotPayable) {
 		t.Errorf("paying a closed QR: %v", err)
 	}
-	if n := len(e.payments(t)); n != 1 {
-		t.Errorf("%d trades charged, want 1", n)
+	if n := len(e.payments(t)); n != 2 {
+		t.Errorf("%d trades charged, want 2 (Q1, Q4)", n)
 	}
 }
 
@@ -488,4 +501,27 @@ func readAll(t *testing.T, resp *http.Response) string {
 		}
 	}
 	return b.String()
+}
+
+// TestConfigSwitches covers the quirk and demo switches of Config.
+func TestConfigSwitches(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.AlipayCancelUnknownSucceeds = true
+		c.AcceptUnknownCodes = true
+		c.CodeTTL = 10 * time.Second
+	})
+	c := e.alipay(t)
+	r, err := c.call("alipay.trade.cancel", map[string]any{"out_trade_no": "NEVERSEEN"})
+	want(t, "cancel of an unknown trade with the quirk on", r, err, "10000", "")
+	r, err = c.pay("U1", "281234567890123456", 100) // typed by hand: never issued
+	want(t, "an unknown, well-formed code", r, err, "10000", "")
+	if info, ok := e.sim.Trade(Alipay, "U1"); !ok || info.UserID != DemoUser {
+		t.Errorf("unknown code paid as %+v", info)
+	}
+	r, err = c.pay("U2", "281234567890123456", 100)
+	want(t, "the same hand-typed code again", r, err, "40004", "ACQ.PAYMENT_AUTH_CODE_INVALID")
+	code := e.sim.NewPaymentCode(Alipay, "ttl")
+	e.clock.Advance(10 * time.Second)
+	r, err = c.pay("U3", code, 100)
+	want(t, "after a 10 s CodeTTL", r, err, "40004", "ACQ.PAYMENT_AUTH_CODE_INVALID")
 }

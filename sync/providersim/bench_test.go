@@ -103,3 +103,21 @@ func BenchmarkSimAlipayPayServer(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pay/s")
 }
+
+// BenchmarkRSASign2048 is the floor under both figures above: one
+// SHA256withRSA signature with a 2048-bit key, on all cores. A payment
+// costs at least one (the simulator's answer); with the client's, two.
+func BenchmarkRSASign2048(b *testing.B) {
+	key, err := ParsePrivateKey(fuzzEnv(b).Credentials().Alipay.AlipayPrivateKeyPEM)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := []byte(`{"code":"10000","msg":"Success","trade_no":"2025010122001000000000000001"}`)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			signRSA(key, msg)
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sign/s")
+}

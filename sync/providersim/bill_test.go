@@ -140,51 +140,22 @@ func TestAlipayBill(t *testing.T) {
 	r, err = c.call("alipay.trade.refund", map[string]any{"out_trade_no": "D1", "refund_amount": "3.00", "out_request_no": "D1R"})
 	want(t, "refund", r, err, "10000", "")
 
-	u, r := c.billURL(t, "2025-03-11")
+	_, r = c.billURL(t, "2025-03-11")
 	if r.str("sub_code") != "isp.bill_not_exist" {
 		t.Errorf("bill of today = %v, want isp.bill_not_exist", r)
 	}
 	e.clock.Set(time.Date(2025, 3, 12, 10, 0, 0, 0, beijing))
-	for _, tt := range []struct {
-		date           string
-		rows           int
-		net, fee       money.Fen
-		firstOrderNo   string
-		firstRowIsSale bool
-	}{
-		{"2025-03-10", 1, 1000, -6, "D1", true},            // the 23:59:58 payment stays on its day
-		{"2025-03-11", 2, 2000 - 300, -12 + 2, "D2", true}, // 0.6% of 3.00 = 0.018 → 0.02 back
+	for _, tt := range []billDay{
+		{"2025-03-10", 1, 1000, -6, "D1"},            // the 23:59:58 payment stays on its day
+		{"2025-03-11", 2, 2000 - 300, -12 + 2, "D2"}, // 0.6% of 3.00 = 0.018 → 0.02 back
 	} {
-		u, r = c.billURL(t, tt.date)
-		if u == "" {
-			t.Fatalf("bill URL for %s: %v", tt.date, r)
-		}
-		status, data := get(t, u)
-		if status != 200 {
-			t.Fatalf("download %s: %d %s", tt.date, status, data)
-		}
-		b := parseAlipayBill(t, data)
-		if len(b.entries) != 2 || len(b.rows) != tt.rows {
-			t.Fatalf("bill %s: entries %q, %d rows; want 2 entries, %d rows", tt.date, b.entries, len(b.rows), tt.rows)
-		}
-		if got := sumColumn(t, b.rows, "商家实收（元）"); got != tt.net {
-			t.Errorf("bill %s: Σ商家实收 = %v, want %v", tt.date, got, tt.net)
-		}
-		if got := sumColumn(t, b.rows, "服务费（元）"); got != tt.fee {
-			t.Errorf("bill %s: Σ服务费 = %v, want %v", tt.date, got, tt.fee)
-		}
-		if b.rows[0]["商户订单号"] != tt.firstOrderNo || b.rows[0]["业务类型"] != "交易" {
-			t.Errorf("bill %s: first row %v", tt.date, b.rows[0])
-		}
-		if status, _ := get(t, u); status != http.StatusNotFound {
-			t.Errorf("second download of %s: %d, want 404 (the link works once)", tt.date, status)
-		}
+		checkAlipayBillDay(t, c, tt)
 	}
 	refund := parseAlipayBillFor(t, c, "2025-03-11").rows[1]
 	if refund["业务类型"] != "退款" || refund["退款批次号/请求号"] != "D1R" || refund["订单金额（元）"] != "-3.00" {
 		t.Errorf("refund row = %v", refund)
 	}
-	u, _ = c.billURL(t, "2025-03-10")
+	u, _ := c.billURL(t, "2025-03-10")
 	e.clock.Advance(31 * time.Second)
 	if status, _ := get(t, u); status != http.StatusNotFound {
 		t.Errorf("download after 31 s: %d, want 404", status)
@@ -214,4 +185,42 @@ func parseAlipayBillFor(t *testing.T, c *alipayClient, date string) alipayBill {
 	}
 	_, data := get(t, u)
 	return parseAlipayBill(t, data)
+}
+
+// billDay is what one day's Alipay bill must hold.
+type billDay struct {
+	date         string
+	rows         int
+	net, fee     money.Fen
+	firstOrderNo string
+}
+
+// checkAlipayBillDay downloads a day's bill, checks it against want and
+// checks that the link works only once.
+func checkAlipayBillDay(t *testing.T, c *alipayClient, want billDay) {
+	t.Helper()
+	u, r := c.billURL(t, want.date)
+	if u == "" {
+		t.Fatalf("bill URL for %s: %v", want.date, r)
+	}
+	status, data := get(t, u)
+	if status != 200 {
+		t.Fatalf("download %s: %d %s", want.date, status, data)
+	}
+	b := parseAlipayBill(t, data)
+	if len(b.entries) != 2 || len(b.rows) != want.rows {
+		t.Fatalf("bill %s: entries %q, %d rows; want 2 entries, %d rows", want.date, b.entries, len(b.rows), want.rows)
+	}
+	if got := sumColumn(t, b.rows, "商家实收（元）"); got != want.net {
+		t.Errorf("bill %s: Σ商家实收 = %v, want %v", want.date, got, want.net)
+	}
+	if got := sumColumn(t, b.rows, "服务费（元）"); got != want.fee {
+		t.Errorf("bill %s: Σ服务费 = %v, want %v", want.date, got, want.fee)
+	}
+	if b.rows[0]["商户订单号"] != want.firstOrderNo || b.rows[0]["业务类型"] != "交易" {
+		t.Errorf("bill %s: first row %v", want.date, b.rows[0])
+	}
+	if status, _ := get(t, u); status != http.StatusNotFound {
+		t.Errorf("second download of %s: %d, want 404 (the link works once)", want.date, status)
+	}
 }

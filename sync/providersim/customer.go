@@ -55,10 +55,11 @@ func (s *Sim) scannableLocked(outTradeNo string) (*trade, error) {
 // CustomerPay is the demo user scanning and paying a QR order (C扫B).
 func (s *Sim) CustomerPay(outTradeNo string) error { return s.CustomerPayAs(outTradeNo, DemoUser) }
 
-// CustomerPayAs is CustomerPay by a given user (created if unknown). The
-// order's scripted behaviour applies: InsufficientBalance and RiskRejected
-// refuse (the order stays payable), anything else pays. Paying twice is
-// ErrNotPayable.
+// CustomerPayAs is CustomerPay by a given user (created if unknown). A
+// step scripted OnOutTradeNo for the order applies, else the behaviour
+// scripted when the QR order was made: InsufficientBalance and
+// RiskRejected refuse (the order stays payable), anything else pays.
+// Paying twice is ErrNotPayable.
 func (s *Sim) CustomerPayAs(outTradeNo, userID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -67,7 +68,11 @@ func (s *Sim) CustomerPayAs(outTradeNo, userID string) error {
 		return err
 	}
 	t.state = stWaiting
-	switch t.behaviour.outcome {
+	b, ok := s.takeStep(OnOutTradeNo(outTradeNo))
+	if !ok {
+		b = t.behaviour
+	}
+	switch b.outcome {
 	case outNotEnough:
 		return fmt.Errorf("providersim: pay %s: %w", outTradeNo, ErrInsufficient)
 	case outRisk:

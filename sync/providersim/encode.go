@@ -31,16 +31,6 @@ func (o obj) addNonEmpty(k, v string) obj {
 	return append(o, field{k, v})
 }
 
-// get returns the value of field k, or nil.
-func (o obj) get(k string) any {
-	for _, f := range o {
-		if f.k == k {
-			return f.v
-		}
-	}
-	return nil
-}
-
 // MarshalJSON writes o compactly, fields in order, without HTML escaping.
 func (o obj) MarshalJSON() ([]byte, error) { return o.appendJSON(nil), nil }
 

@@ -2,6 +2,7 @@ package providersim
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -142,6 +143,37 @@ func FuzzWechatXML(f *testing.F) {
 		m, err := parseV2XML(rec.Body.Bytes())
 		if err != nil || (m["return_code"] != "SUCCESS" && m["return_code"] != "FAIL") {
 			t.Fatalf("answer %q: %v", rec.Body.String(), err)
+		}
+	})
+}
+
+// FuzzV3Authorization feeds arbitrary Authorization headers to the v3
+// check: it never panics, never accepts a header that was not signed with
+// the merchant key, and always accepts the well-formed seed it derives
+// from the input's nonce.
+func FuzzV3Authorization(f *testing.F) {
+	s := fuzzEnv(f)
+	cred := s.Credentials().WeChat
+	key, _ := ParsePrivateKey(cred.MerchantPrivateKeyPEM)
+	f.Add(`WECHATPAY2-SHA256-RSA2048 mchid="1900009191",nonce_str="593BEC0C",timestamp="1554208460",serial_no="AB",signature="c2ln"`, "n1")
+	f.Add(`WECHATPAY2-SHA256-RSA2048 mchid=1,nonce_str=""`, "")
+	f.Add(`Bearer x`, "nonce")
+	f.Add(`WECHATPAY2-SHA256-RSA2048 a="b",,c="d"`, "🙂")
+	f.Fuzz(func(t *testing.T, header, nonce string) {
+		req := httptest.NewRequest(http.MethodGet, "/wechat/v3/pay/transactions/out-trade-no/X123456?mchid="+cred.MchID, nil)
+		req.Header.Set("Authorization", header)
+		if s.v3Verify(req, nil) == "" {
+			t.Fatalf("accepted an unsigned header %q", header)
+		}
+		if nonce == "" || len(nonce) > 32 || strings.ContainsAny(nonce, "\",\n") {
+			return
+		}
+		ts := fmt.Sprint(s.now().Unix())
+		sig := signRSA(key, []byte("GET\n/v3/pay/transactions/out-trade-no/X123456?mchid="+cred.MchID+"\n"+ts+"\n"+nonce+"\n\n"))
+		req.Header.Set("Authorization", fmt.Sprintf(`WECHATPAY2-SHA256-RSA2048 mchid="%s",nonce_str="%s",timestamp="%s",serial_no="%s",signature="%s"`,
+			cred.MchID, nonce, ts, cred.MerchantSerial, sig))
+		if msg := s.v3Verify(req, nil); msg != "" {
+			t.Fatalf("refused a signed header with nonce %q: %s", nonce, msg)
 		}
 	})
 }

@@ -131,7 +131,7 @@ func (e *env) alipay(t *testing.T) *alipayClient {
 		t.Fatal(err)
 	}
 	return &alipayClient{gateway: e.srv.URL + "/alipay/gateway.do", appID: e.cred.Alipay.AppID, key: key,
-		alipay: pub, hc: &http.Client{Timeout: 5 * time.Second}}
+		alipay: pub, hc: &http.Client{Timeout: 20 * time.Second}}
 }
 
 // alipayResp is a decoded, verified response node.
@@ -240,5 +240,28 @@ func want(t *testing.T, what string, r alipayResp, err error, code, sub string) 
 	}
 	if r.str("code") != code || r.str("sub_code") != sub {
 		t.Fatalf("%s = %s/%s (%s), want %s/%s", what, r.str("code"), r.str("sub_code"), r.str("sub_msg"), code, sub)
+	}
+}
+
+// slowDelay is the delay of the SlowAnswer rows. Those rows check that the
+// answer arrives, correct, no sooner: a client timeout shorter than the
+// delay would make the test depend on the machine's load.
+const slowDelay = 300 * time.Millisecond
+
+// checkSlow fails if an answer scripted to be slow came early.
+func checkSlow(t *testing.T, b Behaviour, start time.Time) {
+	t.Helper()
+	if el := time.Since(start); el < b.slow {
+		t.Errorf("answer after %v, want at least %v", el, b.slow)
+	}
+}
+
+// wantFields checks some fields of a decoded answer or bill row.
+func wantFields(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s = %q, want %q (all: %v)", what, k, got[k], v, got)
+		}
 	}
 }

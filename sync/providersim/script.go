@@ -137,7 +137,7 @@ type On struct {
 func OnCode(code string) On { return On{kind: 'c', key: code} }
 
 // OnOutTradeNo matches every request naming this out_trade_no: payments,
-// queries, cancels, refunds. On a request that is not a payment only the
+// queries, cancels, refunds, and the customer's CustomerPay. On a request that is not a payment only the
 // transport behaviours, RateLimited and the two SystemError ones apply
 // (SystemErrorHiddenSuccess does the work, SystemErrorHiddenFail does not).
 func OnOutTradeNo(no string) On { return On{kind: 'o', key: no} }

@@ -45,7 +45,7 @@ func (rw rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func (e *env) wechatHTTP() *http.Client {
 	u, _ := url.Parse(e.srv.URL)
-	return &http.Client{Transport: rewriteHost{to: u, next: http.DefaultTransport}, Timeout: 5 * time.Second}
+	return &http.Client{Transport: rewriteHost{to: u, next: http.DefaultTransport}, Timeout: 20 * time.Second}
 }
 
 // wechatpayGo returns an independent v3 client configured from the
@@ -83,82 +83,92 @@ func mustPub(t *testing.T, s string) *rsa.PublicKey {
 
 func TestWeChatV3InteropWechatpayGo(t *testing.T) {
 	e := newEnv(t, nil)
-	ctx := context.Background()
-	w := e.cred.WeChat
 	for _, certMode := range []bool{false, true} {
 		c := e.wechatpayGo(t, certMode)
-		svc := native.NativeApiService{Client: c}
 		no := "WPGO" + map[bool]string{false: "PUBKEY", true: "CERT"}[certMode]
-		prepay, _, err := svc.Prepay(ctx, native.PrepayRequest{Appid: core.String(w.AppID), Mchid: core.String(w.MchID),
-			Description: core.String("掌柜-扫码"), OutTradeNo: core.String(no), TimeExpire: core.Time(time.Now().Add(10 * time.Minute)),
-			NotifyUrl: core.String("https://till.invalid/notify"),
-			Amount:    &native.Amount{Total: core.Int64(888), Currency: core.String("CNY")}})
-		if err != nil || !strings.HasPrefix(*prepay.CodeUrl, "weixin://") {
-			t.Fatalf("Prepay (cert mode %v) = %v, %v", certMode, prepay, err)
-		}
-		tx, _, err := svc.QueryOrderByOutTradeNo(ctx, native.QueryOrderByOutTradeNoRequest{OutTradeNo: core.String(no), Mchid: core.String(w.MchID)})
-		if err != nil || *tx.TradeState != "NOTPAY" {
-			t.Fatalf("query before paying = %v, %v", tx, err)
-		}
-		if err := e.sim.CustomerPay(no); err != nil {
-			t.Fatal(err)
-		}
-		tx, _, err = svc.QueryOrderByOutTradeNo(ctx, native.QueryOrderByOutTradeNoRequest{OutTradeNo: core.String(no), Mchid: core.String(w.MchID)})
-		if err != nil || *tx.TradeState != "SUCCESS" || *tx.Amount.Total != 888 || *tx.Payer.Openid == "" {
-			t.Fatalf("query after paying = %v, %v", tx, err)
-		}
-		byID, _, err := svc.QueryOrderById(ctx, native.QueryOrderByIdRequest{TransactionId: tx.TransactionId, Mchid: core.String(w.MchID)})
-		if err != nil || *byID.OutTradeNo != no {
-			t.Fatalf("query by id = %v, %v", byID, err)
-		}
+		wpgoNative(t, e, c, no)
+		wpgoRefund(t, c, no)
+		wpgoCloseAndErrors(t, e, c, no)
+	}
+}
 
-		refunds := refunddomestic.RefundsApiService{Client: c}
-		rf, _, err := refunds.Create(ctx, refunddomestic.CreateRequest{OutTradeNo: core.String(no), OutRefundNo: core.String(no + "R"),
-			Amount: &refunddomestic.AmountReq{Refund: core.Int64(88), Total: core.Int64(888), Currency: core.String("CNY")}})
-		if err != nil || *rf.Status != refunddomestic.STATUS_PROCESSING {
-			t.Fatalf("refund = %v, %v", rf, err)
-		}
-		rf, _, err = refunds.QueryByOutRefundNo(ctx, refunddomestic.QueryByOutRefundNoRequest{OutRefundNo: core.String(no + "R")})
-		if err != nil || *rf.Status != refunddomestic.STATUS_SUCCESS || *rf.Amount.Refund != 88 {
-			t.Fatalf("refund query = %v, %v", rf, err)
-		}
+// wpgoNative runs a native order through prepay, payment and both queries.
+func wpgoNative(t *testing.T, e *env, c *core.Client, no string) {
+	ctx, w, svc := context.Background(), e.cred.WeChat, native.NativeApiService{Client: c}
+	prepay, _, err := svc.Prepay(ctx, native.PrepayRequest{Appid: core.String(w.AppID), Mchid: core.String(w.MchID),
+		Description: core.String("掌柜-扫码"), OutTradeNo: core.String(no), TimeExpire: core.Time(time.Now().Add(10 * time.Minute)),
+		NotifyUrl: core.String("https://till.invalid/notify"),
+		Amount:    &native.Amount{Total: core.Int64(888), Currency: core.String("CNY")}})
+	if err != nil || !strings.HasPrefix(*prepay.CodeUrl, "weixin://") {
+		t.Fatalf("Prepay %s = %v, %v", no, prepay, err)
+	}
+	query := native.QueryOrderByOutTradeNoRequest{OutTradeNo: core.String(no), Mchid: core.String(w.MchID)}
+	tx, _, err := svc.QueryOrderByOutTradeNo(ctx, query)
+	if err != nil || *tx.TradeState != "NOTPAY" {
+		t.Fatalf("query before paying = %v, %v", tx, err)
+	}
+	if err := e.sim.CustomerPay(no); err != nil {
+		t.Fatal(err)
+	}
+	tx, _, err = svc.QueryOrderByOutTradeNo(ctx, query)
+	if err != nil || *tx.TradeState != "SUCCESS" || *tx.Amount.Total != 888 || *tx.Payer.Openid == "" {
+		t.Fatalf("query after paying = %v, %v", tx, err)
+	}
+	byID, _, err := svc.QueryOrderById(ctx, native.QueryOrderByIdRequest{TransactionId: tx.TransactionId, Mchid: core.String(w.MchID)})
+	if err != nil || *byID.OutTradeNo != no {
+		t.Fatalf("query by id = %v, %v", byID, err)
+	}
+}
 
-		// Closing another order: 204, then CLOSED.
-		_, _, err = svc.Prepay(ctx, native.PrepayRequest{Appid: core.String(w.AppID), Mchid: core.String(w.MchID),
-			Description: core.String("x"), OutTradeNo: core.String(no + "2"), NotifyUrl: core.String("https://till.invalid/notify"), Amount: &native.Amount{Total: core.Int64(1)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res, err := svc.CloseOrder(ctx, native.CloseOrderRequest{OutTradeNo: core.String(no + "2"), Mchid: core.String(w.MchID)}); err != nil || res.Response.StatusCode != 204 {
-			t.Fatalf("CloseOrder = %v, %v", res, err)
-		}
+// wpgoRefund refunds part of the order: PROCESSING, then SUCCESS.
+func wpgoRefund(t *testing.T, c *core.Client, no string) {
+	ctx, refunds := context.Background(), refunddomestic.RefundsApiService{Client: c}
+	rf, _, err := refunds.Create(ctx, refunddomestic.CreateRequest{OutTradeNo: core.String(no), OutRefundNo: core.String(no + "R"),
+		Amount: &refunddomestic.AmountReq{Refund: core.Int64(88), Total: core.Int64(888), Currency: core.String("CNY")}})
+	if err != nil || *rf.Status != refunddomestic.STATUS_PROCESSING {
+		t.Fatalf("refund = %v, %v", rf, err)
+	}
+	rf, _, err = refunds.QueryByOutRefundNo(ctx, refunddomestic.QueryByOutRefundNoRequest{OutRefundNo: core.String(no + "R")})
+	if err != nil || *rf.Status != refunddomestic.STATUS_SUCCESS || *rf.Amount.Refund != 88 {
+		t.Fatalf("refund query = %v, %v", rf, err)
+	}
+}
 
-		// An error answer: a core.APIError built from the body.
-		_, _, err = svc.QueryOrderByOutTradeNo(ctx, native.QueryOrderByOutTradeNoRequest{OutTradeNo: core.String("NOSUCHORDER"), Mchid: core.String(w.MchID)})
-		var apiErr *core.APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Code != "ORDER_NOT_EXIST" {
-			t.Fatalf("query of an unknown order: %v", err)
-		}
+// wpgoCloseAndErrors closes an order (204), reads an API error, posts a
+// codepay through the core client and catches a tampered answer.
+func wpgoCloseAndErrors(t *testing.T, e *env, c *core.Client, no string) {
+	ctx, w, svc := context.Background(), e.cred.WeChat, native.NativeApiService{Client: c}
+	_, _, err := svc.Prepay(ctx, native.PrepayRequest{Appid: core.String(w.AppID), Mchid: core.String(w.MchID),
+		Description: core.String("x"), OutTradeNo: core.String(no + "2"), NotifyUrl: core.String("https://till.invalid/notify"),
+		Amount: &native.Amount{Total: core.Int64(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := svc.CloseOrder(ctx, native.CloseOrderRequest{OutTradeNo: core.String(no + "2"), Mchid: core.String(w.MchID)}); err != nil || res.Response.StatusCode != 204 {
+		t.Fatalf("CloseOrder = %v, %v", res, err)
+	}
+	_, _, err = svc.QueryOrderByOutTradeNo(ctx, native.QueryOrderByOutTradeNoRequest{OutTradeNo: core.String("NOSUCHORDER"), Mchid: core.String(w.MchID)})
+	var apiErr *core.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Code != "ORDER_NOT_EXIST" {
+		t.Fatalf("query of an unknown order: %v", err)
+	}
 
-		// codepay has no service in v0.2.20: the core client posts it.
-		code := e.sim.NewPaymentCode(WeChat, "wpgo")
-		res, err := c.Post(ctx, "https://api.mch.weixin.qq.com/v3/pay/transactions/codepay", map[string]any{
-			"appid": w.AppID, "mchid": w.MchID, "description": "可乐", "out_trade_no": no + "3",
-			"payer": map[string]any{"auth_code": code}, "amount": map[string]any{"total": 300, "currency": "CNY"},
-			"scene_info": map[string]any{"device_ip": "127.0.0.1"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var paid payments.Transaction
-		if err := core.UnMarshalResponse(res.Response, &paid); err != nil || *paid.TradeState != "SUCCESS" || *paid.TradeType != "MICROPAY" {
-			t.Fatalf("codepay = %v, %v", paid, err)
-		}
+	// codepay has no service in v0.2.20: the core client posts it.
+	res, err := c.Post(ctx, "https://api.mch.weixin.qq.com/v3/pay/transactions/codepay", map[string]any{
+		"appid": w.AppID, "mchid": w.MchID, "description": "可乐", "out_trade_no": no + "3",
+		"payer":  map[string]any{"auth_code": e.sim.NewPaymentCode(WeChat, "wpgo")},
+		"amount": map[string]any{"total": 300, "currency": "CNY"}, "scene_info": map[string]any{"device_ip": "127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paid payments.Transaction
+	if err := core.UnMarshalResponse(res.Response, &paid); err != nil || *paid.TradeState != "SUCCESS" || *paid.TradeType != "MICROPAY" {
+		t.Fatalf("codepay = %v, %v", paid, err)
+	}
 
-		// A tampered answer fails validation.
-		e.sim.Script(OnOutTradeNo(no), BadSignature)
-		if _, _, err := svc.QueryOrderByOutTradeNo(ctx, native.QueryOrderByOutTradeNoRequest{OutTradeNo: core.String(no), Mchid: core.String(w.MchID)}); err == nil {
-			t.Errorf("a tampered answer passed validation (cert mode %v)", certMode)
-		}
+	e.sim.Script(OnOutTradeNo(no), BadSignature)
+	if _, _, err := svc.QueryOrderByOutTradeNo(ctx, native.QueryOrderByOutTradeNoRequest{OutTradeNo: core.String(no), Mchid: core.String(w.MchID)}); err == nil {
+		t.Errorf("a tampered answer passed validation (%s)", no)
 	}
 }
 

@@ -46,6 +46,11 @@ func (s *Sim) v2(m v2Method, secapi bool) http.HandlerFunc {
 // v2Answer adds the protocol fields and the signature to a business answer.
 func (s *Sim) v2Answer(req, fields map[string]string, badSig bool) map[string]string {
 	cred := s.creds.WeChat
+	for k, v := range fields {
+		if v == "" { // WeChat leaves out what it has no value for
+			delete(fields, k)
+		}
+	}
 	fields["return_code"], fields["return_msg"] = "SUCCESS", "OK"
 	fields["appid"], fields["mch_id"], fields["nonce_str"] = cred.AppID, cred.MchID, s.nonce()[:16]
 	fields["sign"] = v2Sign(fields, cred.APIv2Key, v2SignType(req))
@@ -85,26 +90,35 @@ func (s *Sim) v2Check(r *http.Request, secapi bool) (map[string]string, string) 
 	if err != nil {
 		return nil, "XML格式错误"
 	}
-	cred := s.creds.WeChat
-	switch {
-	case p["appid"] == "":
-		return nil, "缺少参数appid"
-	case p["mch_id"] == "":
-		return nil, "缺少参数mch_id"
-	case p["mch_id"] != cred.MchID:
-		return nil, "商户号mch_id与appid不匹配"
-	case p["appid"] != cred.AppID:
-		return nil, "appid和mch_id不匹配,请检查后再试"
-	case p["nonce_str"] == "" || len(p["nonce_str"]) > 32:
-		return nil, "nonce_str参数错误"
-	case p["sign_type"] != "" && p["sign_type"] != signMD5 && p["sign_type"] != signHMACSHA256:
-		return nil, "sign_type参数错误"
+	if msg := s.v2Identity(p); msg != "" {
+		return nil, msg
 	}
-	want := v2Sign(p, cred.APIv2Key, v2SignType(p))
+	want := v2Sign(p, s.creds.WeChat.APIv2Key, v2SignType(p))
 	if subtle.ConstantTimeCompare([]byte(strings.ToUpper(p["sign"])), []byte(want)) != 1 {
 		return nil, "签名错误"
 	}
 	return p, ""
+}
+
+// v2Identity checks who is calling and how it signs; a non-empty result is
+// the return_msg of a FAIL answer.
+func (s *Sim) v2Identity(p map[string]string) string {
+	cred := s.creds.WeChat
+	switch {
+	case p["appid"] == "":
+		return "缺少参数appid"
+	case p["mch_id"] == "":
+		return "缺少参数mch_id"
+	case p["mch_id"] != cred.MchID:
+		return "商户号mch_id与appid不匹配"
+	case p["appid"] != cred.AppID:
+		return "appid和mch_id不匹配,请检查后再试"
+	case p["nonce_str"] == "" || len(p["nonce_str"]) > 32:
+		return "nonce_str参数错误"
+	case p["sign_type"] != "" && p["sign_type"] != signMD5 && p["sign_type"] != signHMACSHA256:
+		return "sign_type参数错误"
+	}
+	return ""
 }
 
 // hasMerchantCert reports whether the TLS client presented the merchant's

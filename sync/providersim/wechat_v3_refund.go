@@ -30,17 +30,9 @@ type v3RefundRequest struct {
 // PROCESSING ("the answer only says it was accepted"); a repeat and the
 // refund query answer SUCCESS.
 func (s *Sim) v3Refund(_ *http.Request, body []byte) (int, obj, delivery) {
-	var q v3RefundRequest
-	if err := json.Unmarshal(body, &q); err != nil {
-		return http.StatusBadRequest, v3Err("PARAM_ERROR", "请求体不是合法的 JSON："+err.Error()), delivery{}
-	}
-	switch {
-	case q.OutTradeNo == "" && q.TransactionID == "":
-		return http.StatusBadRequest, v3Err("PARAM_ERROR", "transaction_id 和 out_trade_no 须传一个"), delivery{}
-	case q.OutRefundNo == "" || len(q.OutRefundNo) > 64:
-		return http.StatusBadRequest, v3Err("PARAM_ERROR", "out_refund_no 缺失或过长"), delivery{}
-	case q.Amount.Refund <= 0 || q.Amount.Total <= 0 || q.Amount.Currency != "CNY":
-		return http.StatusBadRequest, v3Err("PARAM_ERROR", "amount.refund、amount.total 须为正整数（分），currency 为 CNY"), delivery{}
+	q, bad := parseV3Refund(body)
+	if bad != nil {
+		return http.StatusBadRequest, bad, delivery{}
 	}
 	status, early, d, sys := s.v3Scripted(q.OutTradeNo)
 	if early != nil {
@@ -65,6 +57,23 @@ func (s *Sim) v3Refund(_ *http.Request, body []byte) (int, obj, delivery) {
 		return http.StatusBadRequest, v3Err("INVALID_REQUEST", wechatRefundReason(f)), d
 	}
 	return http.StatusOK, s.v3RefundObj(r, isNew), d
+}
+
+// parseV3Refund decodes and checks a refund; a non-nil answer is a 400.
+func parseV3Refund(body []byte) (v3RefundRequest, obj) {
+	var q v3RefundRequest
+	if err := json.Unmarshal(body, &q); err != nil {
+		return q, v3Err("PARAM_ERROR", "请求体不是合法的 JSON："+err.Error())
+	}
+	switch {
+	case q.OutTradeNo == "" && q.TransactionID == "":
+		return q, v3Err("PARAM_ERROR", "transaction_id 和 out_trade_no 须传一个")
+	case q.OutRefundNo == "" || len(q.OutRefundNo) > 64:
+		return q, v3Err("PARAM_ERROR", "out_refund_no 缺失或过长")
+	case q.Amount.Refund <= 0 || q.Amount.Total <= 0 || q.Amount.Currency != "CNY":
+		return q, v3Err("PARAM_ERROR", "amount.refund、amount.total 须为正整数（分），currency 为 CNY")
+	}
+	return q, nil
 }
 
 // v3RefundObj is a Refund; processing for the answer to a new refund.

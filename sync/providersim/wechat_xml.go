@@ -21,13 +21,12 @@ import (
 const maxV2Fields = 100
 
 // parseV2XML reads a v2 message into a map. It refuses nested elements,
-// repeated fields, text outside the children and a root other than <xml>.
+// repeated fields, text outside the children, directives and a root other
+// than one <xml>.
 func parseV2XML(b []byte) (map[string]string, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	dec.Strict = true
-	out := map[string]string{}
-	depth, roots, field := 0, 0, ""
-	var text strings.Builder
+	p := v2Parser{out: map[string]string{}}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -36,46 +35,70 @@ func parseV2XML(b []byte) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("xml: %v", err)
 		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			depth++
-			switch {
-			case depth == 1 && (tok.Name.Local != "xml" || roots > 0):
-				return nil, fmt.Errorf("xml: root <%s>, want one <xml>", tok.Name.Local)
-			case depth == 1:
-				roots++
-			case depth == 2:
-				field = tok.Name.Local
-				text.Reset()
-			case depth > 2:
-				return nil, fmt.Errorf("xml: nested element <%s> in <%s>", tok.Name.Local, field)
-			}
-		case xml.EndElement:
-			if depth == 2 {
-				if _, dup := out[field]; dup {
-					return nil, fmt.Errorf("xml: field %s repeated", field)
-				}
-				if len(out) == maxV2Fields {
-					return nil, errors.New("xml: too many fields")
-				}
-				out[field] = text.String()
-			}
-			depth--
-		case xml.CharData:
-			switch {
-			case depth == 2:
-				text.Write(tok)
-			case len(bytes.TrimSpace(tok)) > 0:
-				return nil, errors.New("xml: text outside the fields")
-			}
-		case xml.Directive:
-			return nil, errors.New("xml: directives (DOCTYPE, ENTITY) are not allowed")
+		if err := p.token(tok); err != nil {
+			return nil, err
 		}
 	}
-	if depth != 0 || roots != 1 {
-		return nil, errors.New("xml: not a <xml> message")
+	if p.depth != 0 || p.roots != 1 {
+		return nil, errors.New("xml: not one <xml> message")
 	}
-	return out, nil
+	return p.out, nil
+}
+
+// v2Parser is the state of parseV2XML.
+type v2Parser struct {
+	out          map[string]string
+	depth, roots int
+	field        string
+	text         strings.Builder
+}
+
+func (p *v2Parser) token(tok xml.Token) error {
+	switch tok := tok.(type) {
+	case xml.StartElement:
+		return p.start(tok.Name.Local)
+	case xml.EndElement:
+		return p.end()
+	case xml.CharData:
+		if p.depth == 2 {
+			p.text.Write(tok)
+		} else if len(bytes.TrimSpace(tok)) > 0 {
+			return errors.New("xml: text outside the fields")
+		}
+	case xml.Directive:
+		return errors.New("xml: directives (DOCTYPE, ENTITY) are not allowed")
+	}
+	return nil
+}
+
+func (p *v2Parser) start(name string) error {
+	p.depth++
+	switch {
+	case p.depth == 1 && (name != "xml" || p.roots > 0):
+		return fmt.Errorf("xml: root <%s>, want one <xml>", name)
+	case p.depth == 1:
+		p.roots++
+	case p.depth == 2:
+		p.field = name
+		p.text.Reset()
+	default:
+		return fmt.Errorf("xml: nested element <%s> in <%s>", name, p.field)
+	}
+	return nil
+}
+
+func (p *v2Parser) end() error {
+	if p.depth == 2 {
+		if _, dup := p.out[p.field]; dup {
+			return fmt.Errorf("xml: field %s repeated", p.field)
+		}
+		if len(p.out) == maxV2Fields {
+			return errors.New("xml: too many fields")
+		}
+		p.out[p.field] = p.text.String()
+	}
+	p.depth--
+	return nil
 }
 
 // writeV2XML writes a message with its fields sorted; numbers bare, other

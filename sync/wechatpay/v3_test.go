@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"zhanggui/pos"
+	"zhanggui/pos/money"
 	"zhanggui/sync/providersim"
 )
 
-func (e *env) precreate(t *testing.T, c *Client, amount int64) string {
+func (e *env) precreate(t *testing.T, c *Client, amount money.Fen) string {
 	t.Helper()
 	no := newNo("N")
-	res, err := c.Precreate(ctx, pos.PayRequest{OutTradeNo: no, Amount: 2599, Subject: "扫码付"})
+	res, err := c.Precreate(ctx, pos.PayRequest{OutTradeNo: no, Amount: amount, Subject: "扫码付"})
 	want(t, "Precreate", res, err, pos.StatusWaiting)
 	if !strings.HasPrefix(res.QR, "weixin://wxpay/bizpayurl") {
 		t.Fatalf("QR %q", res.QR)
@@ -133,19 +134,15 @@ func TestPrecreateNotConfigured(t *testing.T) {
 }
 
 func TestPrecreateWrongMerchantKey(t *testing.T) {
-	e := newEnv(t, nil, func(c *Config) { c.MerchantPrivateKeyPEM = e0PrivateKey(t) })
-	res, err := e.c.Precreate(ctx, pos.PayRequest{OutTradeNo: newNo("N"), Amount: 100})
+	e := newEnv(t, nil, nil)
+	c := e.client(t, func(c *Config) {
+		c.MerchantPrivateKeyPEM, c.MerchantCertPEM = e.cred.WeChat.PlatformPrivateKeyPEM, ""
+	})
+	res, err := c.Precreate(ctx, pos.PayRequest{OutTradeNo: newNo("N"), Amount: 100})
 	want(t, "Precreate signed with the wrong key", res, err, pos.StatusFailed) // signed 401 SIGN_ERROR
 	if !strings.Contains(res.Code, "SIGN_ERROR") || !strings.Contains(res.Reason, "管理员") {
 		t.Errorf("Precreate = %+v", res)
 	}
-}
-
-// e0PrivateKey is a private key that is not the merchant's.
-func e0PrivateKey(t *testing.T) string {
-	t.Helper()
-	e := newEnv(t, nil, nil)
-	return e.cred.WeChat.PlatformPrivateKeyPEM
 }
 
 func TestVerifyV3(t *testing.T) {
@@ -190,7 +187,7 @@ func TestVerifyV3(t *testing.T) {
 
 // TestV3UnsignedError: an unsigned error answer decides nothing.
 func TestV3UnsignedError(t *testing.T) {
-	e := newEnv(t, nil, func(c *Config) {})
+	e := newEnv(t, nil, nil)
 	c := e.client(t, func(c *Config) {
 		c.BaseURL = fixed(t, http.StatusBadRequest, `{"code":"PARAM_ERROR","message":"x"}`)
 	})

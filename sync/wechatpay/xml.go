@@ -30,12 +30,7 @@ const maxFields = 200
 func parseXML(b []byte) (map[string]string, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	dec.Strict = true
-	out := map[string]string{}
-	var (
-		depth, roots int
-		field        string
-		text         strings.Builder
-	)
+	x := xmlScan{out: map[string]string{}}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -44,41 +39,59 @@ func parseXML(b []byte) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: xml: %v", ErrMalformed, err)
 		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			depth++
-			switch {
-			case depth == 1 && (tok.Name.Local != "xml" || roots > 0):
-				return nil, fmt.Errorf("%w: root <%s>, want one <xml>", ErrMalformed, tok.Name.Local)
-			case depth == 1:
-				roots++
-			case depth == 2:
-				field = tok.Name.Local
-				text.Reset()
-			default:
-				return nil, fmt.Errorf("%w: element <%s> inside <%s>", ErrMalformed, tok.Name.Local, field)
-			}
-		case xml.EndElement:
-			if depth == 2 {
-				if err := addField(out, field, text.String()); err != nil {
-					return nil, err
-				}
-			}
-			depth--
-		case xml.CharData:
-			if depth == 2 {
-				text.Write(tok)
-			} else if len(bytes.TrimSpace(tok)) > 0 {
-				return nil, fmt.Errorf("%w: text outside the fields", ErrMalformed)
-			}
-		case xml.Directive:
-			return nil, fmt.Errorf("%w: directive in the message", ErrMalformed)
+		if err := x.token(tok); err != nil {
+			return nil, err
 		}
 	}
-	if roots != 1 {
+	if x.roots != 1 {
 		return nil, fmt.Errorf("%w: not an <xml> message", ErrMalformed)
 	}
-	return out, nil
+	return x.out, nil
+}
+
+// xmlScan is parseXML's state between tokens.
+type xmlScan struct {
+	out          map[string]string
+	depth, roots int
+	field        string
+	text         strings.Builder
+}
+
+func (x *xmlScan) token(tok xml.Token) error {
+	switch tok := tok.(type) {
+	case xml.StartElement:
+		return x.start(tok.Name.Local)
+	case xml.EndElement:
+		x.depth--
+		if x.depth == 1 {
+			return addField(x.out, x.field, x.text.String())
+		}
+	case xml.CharData:
+		if x.depth == 2 {
+			x.text.Write(tok)
+		} else if len(bytes.TrimSpace(tok)) > 0 {
+			return fmt.Errorf("%w: text outside the fields", ErrMalformed)
+		}
+	case xml.Directive:
+		return fmt.Errorf("%w: directive in the message", ErrMalformed)
+	}
+	return nil
+}
+
+func (x *xmlScan) start(name string) error {
+	x.depth++
+	switch {
+	case x.depth == 1 && (name != "xml" || x.roots > 0):
+		return fmt.Errorf("%w: root <%s>, want one <xml>", ErrMalformed, name)
+	case x.depth == 1:
+		x.roots++
+	case x.depth == 2:
+		x.field = name
+		x.text.Reset()
+	default:
+		return fmt.Errorf("%w: element <%s> inside <%s>", ErrMalformed, name, x.field)
+	}
+	return nil
 }
 
 func addField(m map[string]string, k, v string) error {
