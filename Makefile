@@ -54,7 +54,7 @@ define with_services
 	trap cleanup EXIT; \
 	if ! pgrep -x pcscd >/dev/null; then mkdir -p /run/pcscd; $(SUDO) pcscd -f >/tmp/zhanggui-pcscd.log 2>&1 & pcscd_pid=$$!; sleep 0.5; fi; \
 	disp=:$$((90 + RANDOM % 100)); \
-	Xvfb $$disp -screen 0 1366x768x24 -nolisten tcp >/tmp/zhanggui-xvfb.log 2>&1 & xvfb_pid=$$!; \
+	Xvfb $$disp -screen 0 1600x900x24 -nolisten tcp >/tmp/zhanggui-xvfb.log 2>&1 & xvfb_pid=$$!; \
 	export ZHANGGUI_TEST_DISPLAY=$$disp; \
 	$(1)
 endef

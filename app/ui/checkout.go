@@ -118,7 +118,8 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 	dueLabel := widget.NewLabel(T("Total due"))
 	right := container.NewVBox(totals, dueLabel, s.total, widget.NewSeparator(), keys, hint,
 		widget.NewSeparator(), s.change, s.lastInfo, s.msg)
-	split := container.NewHSplit(left, container.NewPadded(right))
+	// The panel scrolls rather than grow the window past a 768-pixel screen.
+	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.66
 	return split
 }
