@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 	"zhanggui/storage"
 	"zhanggui/sync/alipay"
@@ -23,7 +24,8 @@ import (
 // screens use, the simulator in demo mode, and the sweeper.
 type paymentSetup struct {
 	service *payments.Service
-	sim     *providersim.Sim // demo and training only
+	sim     *providersim.Sim   // demo and training only
+	scene   *camera.PhoneScene // the demo phone as the camera sees it
 	simURL  string
 	stop    func()
 }
@@ -72,6 +74,7 @@ func (ps *paymentSetup) startSim(ctx context.Context, dir string, log *slog.Logg
 		}
 	}()
 	ps.sim, ps.simURL = sim, "http://"+ln.Addr().String()
+	ps.scene = camera.NewPhoneScene(640, 480, 1)
 	ps.stop = func() { cancel(); <-done }
 	log.Info("provider simulator", "url", ps.simURL, "credentials", dir)
 	return nil

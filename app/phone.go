@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zhanggui/app/ui"
+	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 	"zhanggui/storage"
 	"zhanggui/sync/providersim"
@@ -15,6 +16,7 @@ type simPhone struct {
 	sim       *providersim.Sim
 	db        *storage.DB
 	providers []pos.Provider
+	scene     *camera.PhoneScene // what the counter's camera sees: the phone's screen
 }
 
 var _ ui.CustomerPhone = (*simPhone)(nil)
@@ -47,6 +49,9 @@ func (p *simPhone) NewCode(pr pos.Provider, b ui.PhoneBehaviour) (string, error)
 	}
 	code := p.sim.NewPaymentCode(sp, "demo")
 	p.sim.Script(providersim.OnCode(code), behaviour(b))
+	if err := p.scene.SetText(code); err != nil {
+		return "", err
+	}
 	return code, nil
 }
 
@@ -80,5 +85,23 @@ func (ps *paymentSetup) phone(db *storage.DB) ui.CustomerPhone {
 			providers = append(providers, pr)
 		}
 	}
-	return &simPhone{sim: ps.sim, db: db, providers: providers}
+	return &simPhone{sim: ps.sim, db: db, providers: providers, scene: ps.scene}
+}
+
+// openCamera opens the counter's camera: in demo mode the simulated phone
+// held up to it (generated frames through the same decoder pipeline), in a
+// shop the first V4L2 webcam; nil when there is none.
+func (ps *paymentSetup) openCamera() func() (camera.FrameSource, error) {
+	if ps.sim != nil {
+		return func() (camera.FrameSource, error) {
+			return camera.NewGenerated(ps.scene.Render, camera.GeneratedOptions{FPS: 15}), nil
+		}
+	}
+	devs, err := camera.ListDevices()
+	if err != nil || len(devs) == 0 {
+		return nil
+	}
+	return func() (camera.FrameSource, error) {
+		return camera.OpenV4L2(devs[0].Path, camera.V4L2Options{Width: 640, Height: 480})
+	}
 }

@@ -31,10 +31,11 @@ type App struct {
 	setup    *settingsScreen
 	banner   *widget.Label
 
-	pay    *cashDialog // the open cash dialog, if any
-	paying *payDialog  // the payment in progress, if any
-	phone  *phoneWindow
-	ask    *askState // the open input dialog, if any
+	pay     *cashDialog // the open cash dialog, if any
+	paying  *payDialog  // the payment in progress, if any
+	phone   *phoneWindow
+	camScan *cameraScan // the camera scanning for a payment code, if any
+	ask     *askState   // the open input dialog, if any
 }
 
 // New builds the screens into win. The caller shows the window.

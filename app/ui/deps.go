@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 )
 
@@ -43,8 +44,11 @@ type Deps struct {
 	PaymentStore pos.PaymentStore
 	Refunds      RefundLister
 	Phone        CustomerPhone // the demo's simulated customer; nil in a real shop
-	CodeWait     time.Duration // how long a code payment may wait for the customer
-	QRWait       time.Duration // how long a dynamic QR is shown
+	// OpenCamera opens the counter's camera (a V4L2 webcam, or in demo mode
+	// the customer phone's picture); nil when the till has none.
+	OpenCamera func() (camera.FrameSource, error)
+	CodeWait   time.Duration // how long a code payment may wait for the customer
+	QRWait     time.Duration // how long a dynamic QR is shown
 
 	NewID func() string
 	Now   func() time.Time

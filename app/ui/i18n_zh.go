@@ -206,4 +206,5 @@ var zhCN = map[string]string{
 	"Refund refused: ":                                 "退款失败：",
 	"Refund sent; the answer is pending. The till keeps asking with the same refund number.": "退款已提交，结果待确认。系统会用同一退款单号继续查询。",
 	"Refund…": "退款…",
+	"Camera on: hold the payment code up to it": "摄像头已开启：请顾客把付款码对准摄像头",
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"zhanggui/hardware/qr"
 	"zhanggui/pos"
 	"zhanggui/pos/money"
 )
@@ -75,10 +76,15 @@ func (s *checkoutScreen) onPayCode() {
 	e := newKeyEntry()
 	e.SetPlaceHolder(T("Scan the customer's payment code"))
 	var dlg dialog.Dialog
-	e.OnSubmitted = func(code string) {
+	var cam *cameraScan
+	pay := func(code string) {
+		if cam != nil {
+			cam.stop()
+		}
 		dlg.Hide()
 		s.startCodePayment(code)
 	}
+	e.OnSubmitted = pay
 	e.onKey = func(k fyne.KeyName) bool {
 		if k == fyne.KeyEscape {
 			dlg.Hide()
@@ -86,7 +92,22 @@ func (s *checkoutScreen) onPayCode() {
 		}
 		return false
 	}
-	dlg = dialog.NewCustom(Tf("Scan to pay %s", s.remaining().Yuan()), T("Cancel (Esc)"), e, s.app.win)
+	body := container.NewVBox(e)
+	cam = s.app.startCamera(func(sc qr.Scan) {
+		s.app.deps.Log.Info("camera read a code", "format", sc.Format, "latency", sc.Latency)
+		pay(sc.Text)
+	})
+	if cam != nil {
+		body.Add(cam.preview)
+		body.Add(cam.status)
+	}
+	dlg = dialog.NewCustom(Tf("Scan to pay %s", s.remaining().Yuan()), T("Cancel (Esc)"), body, s.app.win)
+	dlg.SetOnClosed(func() {
+		if cam != nil {
+			cam.stop()
+		}
+	})
+	s.app.camScan = cam
 	dlg.Resize(fyne.NewSize(480, 160))
 	dlg.Show()
 	s.app.win.Canvas().Focus(e)

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 	"zhanggui/pos/money"
 	"zhanggui/sync/alipay"
@@ -223,5 +224,40 @@ func TestRefundFromOrdersScreen(t *testing.T) {
 	}
 	if got := charged(sim); got != 250 {
 		t.Errorf("net charged after the refund %v, want 2.50", got)
+	}
+}
+
+// TestCameraScansPhone: the counter camera (here the demo's generated
+// frames of a phone, through the same decoder pipeline as a webcam) reads
+// the customer's code and the payment goes through.
+func TestCameraScansPhone(t *testing.T) {
+	f := newFixture(t)
+	sim := withSimulator(t, f)
+	scene := camera.NewPhoneScene(640, 480, 3)
+	f.app.deps.OpenCamera = func() (camera.FrameSource, error) {
+		return camera.NewGenerated(scene.Render, camera.GeneratedOptions{FPS: 30}), nil
+	}
+	f.scan("6903456789014")
+	f.key(fyne.KeyF9)
+	if f.app.camScan == nil {
+		t.Fatal("F9 started no camera")
+	}
+	if err := scene.SetText(sim.NewPaymentCode(providersim.Alipay, "buyer7")); err != nil {
+		t.Fatal(err)
+	}
+	// Wait on the stores, which are safe to read while the screen works.
+	deadline := time.Now().Add(10 * time.Second)
+	var sale *pos.Sale
+	for sale == nil && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		if s, err := f.db.LastSale(context.Background()); err == nil && s != nil && s.Total == 450 {
+			sale = s
+		}
+	}
+	if sale == nil {
+		t.Fatal("the camera never read the phone's code, or the sale never completed")
+	}
+	if got := charged(sim); got != 450 {
+		t.Errorf("charged %v after a camera scan", got)
 	}
 }

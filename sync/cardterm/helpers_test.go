@@ -246,3 +246,6 @@ func wantResult(t *testing.T, res pos.CardResult, err error, approved, offline b
 		t.Fatalf("Charge = %+v; want approved %v, offline %v, reason %q", res, approved, offline, reason)
 	}
 }
+
+// moneyFen is an amount in fen written as a plain number in a table.
+func moneyFen(f int64) money.Fen { return money.Fen(f) }
