@@ -58,6 +58,7 @@ func runGUI(e *env, args []string) int {
 	defer pay.stop()
 	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = pay.service, db, db, pay.phone(db)
 	deps.OpenCamera = pay.openCamera()
+	deps.Hardware = hardwareDeps(pay.sim != nil)
 	if _, err := ui.New(deps, w); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1

@@ -128,11 +128,12 @@ func IsMaskedPAN(s string) bool {
 // CardAuthRequest is a chip transaction for the acquirer: an online
 // authorization (Kind ARQC) or the upload of one the card approved offline
 // (Kind TC). It holds the full PAN, in memory only, for the length of the
-// call: it prints masked with every fmt verb, and Wipe zeroes it.
+// call: it prints masked with every fmt verb, encoding/json leaves it out,
+// and Wipe zeroes it.
 type CardAuthRequest struct {
 	OutTradeNo string
 	Amount     money.Fen      // 9F02, the amount the card signed
-	PAN        []byte         // ASCII digits; never stored, logged or printed
+	PAN        []byte         `json:"-"` // ASCII digits; never stored, logged or printed
 	PANSeq     int            // 5F34; -1 when the card has none
 	Expiry     string         // YYMM
 	ATC        uint16         // 9F36

@@ -29,6 +29,7 @@ type App struct {
 	orders   *ordersScreen
 	products *productsScreen
 	setup    *settingsScreen
+	hardware *hardwareScreen
 	banner   *widget.Label
 
 	pay     *cashDialog // the open cash dialog, if any
@@ -62,11 +63,13 @@ func (a *App) build() {
 	a.checkout = newCheckoutScreen(a)
 	a.products = newProductsScreen(a)
 	a.setup = newSettingsScreen(a)
+	a.hardware = newHardwareScreen(a)
 	a.tabs = container.NewAppTabs(
 		container.NewTabItem(T("Checkout"), a.checkout.content),
 		container.NewTabItem(T("Orders"), a.orders.content),
 		container.NewTabItem(T("Products"), a.products.content),
 		container.NewTabItem(T("Settings"), a.setup.content),
+		container.NewTabItem(T("Hardware"), a.hardware.content),
 	)
 	a.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -74,6 +77,8 @@ func (a *App) build() {
 			a.win.Canvas().Focus(a.checkout.scan)
 		case a.products.content:
 			a.products.show()
+		case a.hardware.content:
+			a.hardware.refresh()
 		}
 	}
 	a.banner = widget.NewLabel("")
@@ -93,7 +98,7 @@ func (a *App) build() {
 	a.win.Canvas().Focus(a.checkout.scan)
 }
 
-// selectTab shows screen i (Ctrl+1…4).
+// selectTab shows screen i (Ctrl+1…5).
 func (a *App) selectTab(i int) {
 	a.tabs.SelectIndex(i)
 	if i == 0 {

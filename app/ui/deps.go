@@ -47,6 +47,7 @@ type Deps struct {
 	// OpenCamera opens the counter's camera (a V4L2 webcam, or in demo mode
 	// the customer phone's picture); nil when the till has none.
 	OpenCamera func() (camera.FrameSource, error)
+	Hardware   HardwareDeps
 	CodeWait   time.Duration // how long a code payment may wait for the customer
 	QRWait     time.Duration // how long a dynamic QR is shown
 

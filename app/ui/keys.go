@@ -12,10 +12,10 @@ type keyEntry struct {
 	widget.Entry
 	onKey  func(fyne.KeyName) bool // true: handled
 	onRune func(rune) bool         // for +/- on an empty entry
-	onTab  func(int)               // Ctrl+1…4 switch screens
+	onTab  func(int)               // Ctrl+1…5 switch screens
 }
 
-// TypedShortcut takes Ctrl+1…4 (switch screens) before the entry sees them.
+// TypedShortcut takes Ctrl+1…5 (switch screens) before the entry sees them.
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 	if cs, ok := s.(*desktop.CustomShortcut); ok && e.onTab != nil && cs.Modifier == fyne.KeyModifierControl {
 		if i, ok := tabKeys[cs.KeyName]; ok {
@@ -26,7 +26,7 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
-var tabKeys = map[fyne.KeyName]int{fyne.Key1: 0, fyne.Key2: 1, fyne.Key3: 2, fyne.Key4: 3}
+var tabKeys = map[fyne.KeyName]int{fyne.Key1: 0, fyne.Key2: 1, fyne.Key3: 2, fyne.Key4: 3, fyne.Key5: 4}
 
 func newKeyEntry() *keyEntry {
 	e := &keyEntry{}

@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"zhanggui/hardware/nfc"
@@ -88,8 +87,8 @@ const (
 // floor limit offline, for Capture later. It charges one card at a time.
 type PCSCTerminal struct {
 	cfg  Config
-	aead cipher.AEAD // seals offline PANs; nil when offline approval is off
-	mu   sync.Mutex  // one card on the reader at a time
+	aead cipher.AEAD   // seals offline PANs; nil when offline approval is off
+	busy chan struct{} // holds one token while a charge uses the reader
 }
 
 var _ Terminal = (*PCSCTerminal)(nil)
@@ -106,7 +105,7 @@ func New(cfg Config) (*PCSCTerminal, error) {
 	case cfg.Policy.FloorLimit > 0 && len(cfg.SealKey) == 0:
 		return nil, errors.New("cardterm: config: a floor limit needs a seal key for the offline approvals")
 	}
-	t := &PCSCTerminal{cfg: cfg}
+	t := &PCSCTerminal{cfg: cfg, busy: make(chan struct{}, 1)}
 	t.cfg.TokenKey = bytes.Clone(cfg.TokenKey)
 	t.cfg.SealKey = nil // the cipher keeps what it needs
 	if len(cfg.SealKey) > 0 {
@@ -150,8 +149,13 @@ func (t *PCSCTerminal) Charge(ctx context.Context, amount money.Fen, outTradeNo 
 	if err := checkCharge(amount, outTradeNo); err != nil {
 		return pos.CardResult{Reason: reasonBadCharge}, err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	select { // one card on the reader at a time; a charge waiting its turn can still be cancelled
+	case t.busy <- struct{}{}:
+		defer func() { <-t.busy }()
+	case <-ctx.Done():
+		err := readError(outTradeNo, fmt.Errorf("cardterm: waiting for another charge: %w", ctx.Err()))
+		return pos.CardResult{Reason: nfc.ChineseMessage(err)}, err
+	}
 	tp, err := t.tap(ctx, amount)
 	if err != nil {
 		res := pos.CardResult{Reason: nfc.ChineseMessage(err)}

@@ -305,3 +305,27 @@ func TestNoPANInOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestOneChargeAtATime: a second charge waits for the reader, and can be
+// cancelled while it waits.
+func TestOneChargeAtATime(t *testing.T) {
+	e := newEnv(t)
+	r := newMemReader()
+	term := e.terminal(t, r, 0, nil)
+	first, cancelFirst := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() {
+		_, err := term.Charge(first, 500, newNo()) // waits for a card that never comes
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // let the first charge take the reader; a late start only weakens the test
+	second, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := term.Charge(second, 500, newNo()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("second Charge = %v, want it to give up waiting for the reader", err)
+	}
+	cancelFirst()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("first Charge = %v, want context.Canceled", err)
+	}
+}
