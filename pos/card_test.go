@@ -130,7 +130,8 @@ func TestCardAuthRequestNeverPrintsPAN(t *testing.T) {
 			t.Errorf("Sprintf(%s) shows the PAN: %s", verb, got)
 		}
 	}
-	if b, err := json.Marshal(r); err != nil || strings.Contains(string(b), `"PAN"`) || strings.Contains(string(b), "1001123456") {
+	b, err := json.Marshal(r)
+	if err != nil || strings.Contains(string(b), `"PAN"`) || strings.Contains(string(b), "1001123456") {
 		t.Errorf("json.Marshal = %s, %v; want no PAN field", b, err)
 	}
 	if got, want := r.String(), "card ARQC 12.34 622202*********6789 order A1 ATC 0007"; got != want {

@@ -37,6 +37,11 @@ func (a *App) askText(title, initial string, onOK func(string) error) {
 		a.ask = nil
 	}
 	e.OnSubmitted = func(string) { submit() }
+	e.watchScanner(func(code string) {
+		dlg.Hide()
+		a.ask = nil
+		a.scanned(code)
+	})
 	e.onKey = func(k fyne.KeyName) bool {
 		if k == fyne.KeyEscape {
 			dlg.Hide()
@@ -61,4 +66,13 @@ type askState struct {
 	entry  *keyEntry
 	msg    *widget.Label
 	submit func()
+}
+
+// scanned takes a code the barcode gun sent while another field had the
+// focus: it goes to the counter, as if scanned there.
+func (a *App) scanned(code string) {
+	a.deps.Log.Info("scan redirected to the counter", "len", len(code))
+	a.tabs.SelectIndex(0)
+	a.win.Canvas().Focus(a.checkout.scan)
+	a.checkout.onEnter(code)
 }

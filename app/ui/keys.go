@@ -1,9 +1,14 @@
 package ui
 
 import (
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"zhanggui/hardware/wedge"
 )
 
 // keyEntry is an entry that hands the counter's function keys to the screen
@@ -13,6 +18,16 @@ type keyEntry struct {
 	onKey  func(fyne.KeyName) bool // true: handled
 	onRune func(rune) bool         // for +/- on an empty entry
 	onTab  func(int)               // Ctrl+1…5 switch screens
+
+	// A field other than the scan field watches for barcode-gun bursts:
+	// a code scanned while it has the focus goes to onScanned, not into it.
+	wedge     *wedge.Detector
+	onScanned func(code string)
+}
+
+// watchScanner makes e hand scanned codes to onScanned.
+func (e *keyEntry) watchScanner(onScanned func(code string)) {
+	e.wedge, e.onScanned = wedge.New(wedge.Options{}), onScanned
 }
 
 // TypedShortcut takes Ctrl+1…5 (switch screens) before the entry sees them.
@@ -36,6 +51,13 @@ func newKeyEntry() *keyEntry {
 
 // TypedKey gives the screen the first look at every key.
 func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if e.wedge != nil && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) {
+		if code, ok := e.wedge.End(wedge.SuffixEnter, time.Now()); ok {
+			e.SetText(strings.TrimSuffix(e.Text, code)) // the burst was never meant for this field
+			e.onScanned(code)
+			return
+		}
+	}
 	if e.onKey != nil && e.onKey(k.Name) {
 		return
 	}
@@ -44,6 +66,9 @@ func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 
 // TypedRune lets + and - step the selected line while nothing is typed.
 func (e *keyEntry) TypedRune(r rune) {
+	if e.wedge != nil {
+		e.wedge.Rune(r, time.Now())
+	}
 	if e.Text == "" && e.onRune != nil && e.onRune(r) {
 		return
 	}

@@ -420,3 +420,19 @@ func TestTranslationsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestScanIntoDialogGoesToCounter: the barcode gun fires while the quantity
+// dialog has the focus; the code goes to the cart, not into the quantity.
+func TestScanIntoDialogGoesToCounter(t *testing.T) {
+	f := newFixture(t)
+	f.scan("6901234567892")
+	f.key(fyne.KeyF3)
+	e := f.app.ask.entry
+	e.SetText("")
+	test.Type(e, "6903456789014") // a burst, as fast as a scanner types
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	c := f.app.checkout.cart
+	if len(c.Lines) != 2 || c.Lines[1].Barcode != "6903456789014" || c.Lines[0].Qty != pos.OnePiece {
+		t.Errorf("after a scan into the quantity dialog: %+v", c.Lines)
+	}
+}

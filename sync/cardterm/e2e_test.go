@@ -106,7 +106,8 @@ func TestE2EOnlineApproval(t *testing.T) {
 	no := newNo()
 	res, err := charge(e.terminal(t, r.reader(), 0, nil), 12345, no)
 	wantResult(t, res, err, true, false, "")
-	if len(res.AuthCode) != 6 || res.RRN == "" || res.MaskedPAN != pos.MaskPAN([]byte(c.info.PAN)) || res.Token != token(c.info.PAN) {
+	if len(res.AuthCode) != 6 || res.RRN == "" || res.MaskedPAN != pos.MaskPAN([]byte(c.info.PAN)) ||
+		res.Token != token(c.info.PAN) {
 		t.Errorf("Charge = %+v, want an online approval of the masked, tokenized card", res)
 	}
 	if net, n := e.net(no); net != 12345 || n != 1 {

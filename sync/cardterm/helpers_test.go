@@ -196,6 +196,7 @@ func token(pan string) string {
 // nfc.Transceiver a PC/SC connection is. With no card it waits for ctx.
 type memReader struct {
 	cards   chan vcard.Handler
+	onWait  func() // called when a wait starts
 	onClose func() // called when the terminal lets go of the card
 }
 
@@ -205,6 +206,9 @@ func newMemReader() *memReader { return &memReader{cards: make(chan vcard.Handle
 func (r *memReader) present(h vcard.Handler) *memReader { r.cards <- h; return r }
 
 func (r *memReader) WaitCard(ctx context.Context) (cardterm.CardConn, error) {
+	if r.onWait != nil {
+		r.onWait()
+	}
 	select {
 	case h := <-r.cards:
 		return memConn{h: h, onClose: r.onClose}, nil

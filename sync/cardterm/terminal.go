@@ -291,7 +291,8 @@ func (t *PCSCTerminal) authorize(ctx context.Context, tp tapped, amount money.Fe
 
 // approveOffline approves a TC within the floor limit and keeps what its
 // upload needs, the PAN sealed.
-func (t *PCSCTerminal) approveOffline(tp tapped, amount money.Fen, no string, res pos.CardResult) (pos.CardResult, error) {
+func (t *PCSCTerminal) approveOffline(tp tapped, amount money.Fen, no string,
+	res pos.CardResult) (pos.CardResult, error) {
 	req := request(tp, amount, no, pos.CryptogramTC)
 	c := pos.CardCapture{OutTradeNo: no, Amount: amount, MaskedPAN: res.MaskedPAN, Token: res.Token,
 		PANSeq: req.PANSeq, Expiry: req.Expiry, ATC: req.ATC, UN: req.UN, TxnDate: req.TxnDate,

@@ -134,7 +134,8 @@ func TestChargeUnknownOutcome(t *testing.T) {
 	no := newNo()
 	e.sim.Script(providersim.OnOutTradeNo(no), providersim.SystemErrorHiddenSuccess)
 	res, err := term.Charge(ctx, 4200, no)
-	if pos.ErrorCode(err) != pos.CodeUnavailable || res.Approved || res.Reason != "刷卡结果未知，正在查询，请勿让顾客重复刷卡" {
+	unknown := "刷卡结果未知，正在查询，请勿让顾客重复刷卡"
+	if pos.ErrorCode(err) != pos.CodeUnavailable || res.Approved || res.Reason != unknown {
 		t.Fatalf("Charge = %+v, %v; want not approved, outcome unknown (CodeUnavailable)", res, err)
 	}
 	q, err := e.acq.Query(ctx, no) // what the checkout does next
@@ -251,8 +252,9 @@ func TestNewChecksConfig(t *testing.T) {
 		"no acquirer":       {TokenKey: tokenKey},
 		"short token key":   {Acquirer: e.acq, TokenKey: tokenKey[:15]},
 		"floor without key": {Acquirer: e.acq, TokenKey: tokenKey, Policy: pos.CardPolicy{FloorLimit: 100}},
-		"short seal key":    {Acquirer: e.acq, TokenKey: tokenKey, SealKey: sealKey[:16], Policy: pos.CardPolicy{FloorLimit: 100}},
-		"negative floor":    {Acquirer: e.acq, TokenKey: tokenKey, Policy: pos.CardPolicy{FloorLimit: -1}},
+		"short seal key": {Acquirer: e.acq, TokenKey: tokenKey, SealKey: sealKey[:16],
+			Policy: pos.CardPolicy{FloorLimit: 100}},
+		"negative floor": {Acquirer: e.acq, TokenKey: tokenKey, Policy: pos.CardPolicy{FloorLimit: -1}},
 	} {
 		if _, err := cardterm.New(cfg); err == nil {
 			t.Errorf("New with %s: no error", what)
@@ -311,6 +313,8 @@ func TestNoPANInOutput(t *testing.T) {
 func TestOneChargeAtATime(t *testing.T) {
 	e := newEnv(t)
 	r := newMemReader()
+	waiting := make(chan struct{})
+	r.onWait = func() { close(waiting) } // only the first charge reaches the reader
 	term := e.terminal(t, r, 0, nil)
 	first, cancelFirst := context.WithCancel(ctx)
 	done := make(chan error)
@@ -318,7 +322,7 @@ func TestOneChargeAtATime(t *testing.T) {
 		_, err := term.Charge(first, 500, newNo()) // waits for a card that never comes
 		done <- err
 	}()
-	time.Sleep(20 * time.Millisecond) // let the first charge take the reader; a late start only weakens the test
+	<-waiting
 	second, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	if _, err := term.Charge(second, 500, newNo()); !errors.Is(err, context.DeadlineExceeded) {
