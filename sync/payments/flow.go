@@ -26,17 +26,11 @@ func (s *Service) PayCode(ctx context.Context, saleID, code string, amount money
 	if !ok {
 		return pos.Payment{}, pos.Errorf(pos.CodeUnavailable, "payments: %s: %w", provider, ErrNoProvider)
 	}
-	p, err := s.start(ctx, saleID, provider, pos.ModeCode, amount)
+	p, err := s.start(ctx, saleID, provider, pos.ModeCode, amount, pos.MaskCode(code))
 	if err != nil {
 		return p, err
 	}
 	defer s.release(p.ID)
-	p.CodeMask = pos.MaskCode(code)
-	// Saved as authorizing before the request leaves: a crash from here on
-	// leaves a payment that startup resolves by query.
-	if p, err = s.step(ctx, p, pos.EvSend, pos.ProviderResult{}); err != nil {
-		return p, err
-	}
 	notify(update, p)
 	r, perr := prov.Pay(context.WithoutCancel(ctx), pos.PayRequest{OutTradeNo: p.ID, AuthCode: code, Amount: amount, Subject: Subject})
 	if p, err = s.step(ctx, p, event(r, perr), reasonOf(r, perr)); err != nil {
@@ -53,14 +47,11 @@ func (s *Service) PayQR(ctx context.Context, saleID string, provider pos.Provide
 	if !ok {
 		return pos.Payment{}, pos.Errorf(pos.CodeUnavailable, "payments: %s: %w", provider, ErrNoProvider)
 	}
-	p, err := s.start(ctx, saleID, provider, pos.ModeQR, amount)
+	p, err := s.start(ctx, saleID, provider, pos.ModeQR, amount, "")
 	if err != nil {
 		return p, err
 	}
 	defer s.release(p.ID)
-	if p, err = s.step(ctx, p, pos.EvSend, pos.ProviderResult{}); err != nil {
-		return p, err
-	}
 	r, perr := prov.Precreate(context.WithoutCancel(ctx), pos.PayRequest{OutTradeNo: p.ID, Amount: amount, Subject: Subject})
 	if perr == nil && r.Status == pos.StatusWaiting && r.QR == "" {
 		perr = pos.Errorf(pos.CodeInternal, "payments: %s precreate %s gave no QR", provider, p.ID)
@@ -72,10 +63,16 @@ func (s *Service) PayQR(ctx context.Context, saleID string, provider pos.Provide
 	return s.settle(ctx, prov, p, s.policy().QRFor, update)
 }
 
-// start makes a new attempt with a fresh out_trade_no.
-func (s *Service) start(ctx context.Context, saleID string, provider pos.Provider, mode pos.PaymentMode, amount money.Fen) (pos.Payment, error) {
+// start makes a new attempt with a fresh out_trade_no and saves it as
+// authorizing, in one write, before the request leaves: a crash from here
+// on leaves a payment that startup resolves by query.
+func (s *Service) start(ctx context.Context, saleID string, provider pos.Provider, mode pos.PaymentMode, amount money.Fen, codeMask string) (pos.Payment, error) {
 	p, err := pos.NewPayment(s.NewID(), saleID, provider, mode, amount, s.Now())
 	if err != nil {
+		return p, err
+	}
+	p.CodeMask = codeMask
+	if p, err = p.Next(pos.EvSend, s.Now()); err != nil {
 		return p, err
 	}
 	s.own(p.ID)
