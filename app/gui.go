@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -64,7 +66,13 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	w.Resize(fyne.NewSize(1280, 720))
-	log.Info("till ready", "products", deps.Catalog.Len(), "startup", time.Since(start))
+	// Loading a big catalogue leaves garbage several times its size; give
+	// it back now rather than carry it for the whole day.
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	log.Info("till ready", "products", deps.Catalog.Len(), "startup", time.Since(start),
+		"go_heap_mb", ms.HeapInuse>>20)
 	w.ShowAndRun()
 	return 0
 }
