@@ -210,8 +210,10 @@ func TestChannelWrongKey(t *testing.T) {
 func TestChannelTamperedCiphertext(t *testing.T) {
 	for name, edit := range map[string]string{
 		"flipped byte": `UPDATE channel_secrets SET sealed = zeroblob(length(sealed)) WHERE name = '` + pos.SecretAlipayAppKey + `'`,
-		"swapped rows": `UPDATE channel_secrets SET name = CASE name WHEN '` + pos.SecretWechatAPIv2Key + `' THEN '` +
-			pos.SecretWechatMerchantKey + `' ELSE '` + pos.SecretWechatAPIv2Key + `' END WHERE provider = 'wechat' AND kind = 'secret'`,
+		// A value sealed for one row, copied into another: the associated
+		// data (provider, kind, name) no longer matches.
+		"moved value": `UPDATE channel_secrets SET (nonce, sealed) = (SELECT nonce, sealed FROM channel_secrets
+			WHERE name = '` + pos.SecretWechatAPIv2Key + `') WHERE name = '` + pos.SecretWechatMerchantKey + `'`,
 		"other nonce": `UPDATE channel_secrets SET nonce = zeroblob(12) WHERE name = '` + pos.SecretAcquirerHMACKey + `'`,
 	} {
 		t.Run(name, func(t *testing.T) {
