@@ -87,8 +87,6 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		hl[i].SetText(T(h))
 		hl[i].TextStyle.Bold = true
 	}
-	results := container.NewGridWrap(fyne.NewSize(10, 0)) // placeholder for sizing
-	_ = results
 	searchBox := container.NewBorder(s.scan, nil, nil, nil, s.resultList)
 	left := container.NewVSplit(searchBox, container.NewBorder(head, nil, nil, nil, s.lines))
 	left.Offset = 0.28
