@@ -72,8 +72,14 @@ screenshot: deps-test build
 soak: deps-test
 	$(call with_services,ZHANGGUI_SOAK=$${SOAK:-2m} $(GO) test -count=1 -run TestSoak -v -timeout 0 ./app/...)
 
+# Each parser's fuzz test for FUZZTIME (default 10s); the seeds also run in make test.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./pos/money:FuzzParse ./pos:FuzzParseQty ./pos:FuzzParseBarcode ./pos:FuzzParseDiscount \
+	./reports:FuzzImportCSV ./hardware/nfc:FuzzParse ./hardware/qr:FuzzDecode ./hardware/printer/escpostest:FuzzDecode \
+	./hardware/wedge:FuzzDetector ./sync/alipay:FuzzParseAlipayResponse ./sync/wechatpay:FuzzParseWechatXML
 fuzz: deps-build
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 20s ./pos/money/
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; done
 
 clean:
 	rm -rf bin
