@@ -34,6 +34,7 @@ type App struct {
 
 	pay     *cashDialog // the open cash dialog, if any
 	paying  *payDialog  // the payment in progress, if any
+	lastPay *payDialog  // the latest payment started (tests wait on it)
 	phone   *phoneWindow
 	camScan *cameraScan // the camera scanning for a payment code, if any
 	ask     *askState   // the open input dialog, if any

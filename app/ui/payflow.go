@@ -188,7 +188,7 @@ func (s *checkoutScreen) newPayDialog(title string, amount money.Fen) *payDialog
 func (s *checkoutScreen) runPayment(pd *payDialog, pay func(context.Context, func(pos.Payment)) (pos.Payment, error)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pd.cancel = cancel
-	s.app.paying = pd
+	s.app.paying, s.app.lastPay = pd, pd
 	go func() {
 		defer cancel()
 		p, err := pay(ctx, func(p pos.Payment) { fyne.Do(func() { s.showProgress(pd, p) }) })

@@ -49,10 +49,11 @@ func withSimulator(t *testing.T, f *fixture) *providersim.Sim {
 // waitPayment waits for the payment in progress to have an outcome.
 func waitPayment(t *testing.T, f *fixture) *payDialog {
 	t.Helper()
-	pd := f.app.paying
+	pd := f.app.lastPay // set before the payment runs, kept after it ends
 	if pd == nil {
 		t.Fatal("no payment started")
 	}
+	f.app.lastPay = nil
 	select {
 	case <-pd.done:
 	case <-time.After(20 * time.Second):
