@@ -61,6 +61,7 @@ func runGUI(e *env, args []string) int {
 	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = pay.service, db, db, pay.phone(db)
 	deps.OpenCamera = pay.openCamera()
 	deps.Hardware = hardwareDeps(pay.sim != nil)
+	deps.Channels = channelDeps(pay.vault)
 	if _, err := ui.New(deps, w); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1

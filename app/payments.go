@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -24,8 +25,9 @@ import (
 // screens use, the simulator in demo mode, and the sweeper.
 type paymentSetup struct {
 	service *payments.Service
-	sim     *providersim.Sim   // demo and training only
-	scene   *camera.PhoneScene // the demo phone as the camera sees it
+	vault   *storage.ChannelVault // the shop's channel settings, keys encrypted
+	sim     *providersim.Sim      // demo and training only
+	scene   *camera.PhoneScene    // the demo phone as the camera sees it
 	simURL  string
 	stop    func()
 }
@@ -37,6 +39,14 @@ type paymentSetup struct {
 func startPayments(ctx context.Context, db *storage.DB, st pos.Settings, dataDir string, log *slog.Logger) (*paymentSetup, error) {
 	ps := &paymentSetup{stop: func() {}}
 	providers := map[pos.Provider]payments.Provider{}
+	vault, clients, err := openChannels(ctx, db, dataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	ps.vault = vault
+	if !st.Demo {
+		maps.Copy(providers, clients)
+	}
 	if st.Demo {
 		if err := ps.startSim(ctx, filepath.Join(dataDir, "simulator"), log); err != nil {
 			return nil, err

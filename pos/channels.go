@@ -210,7 +210,9 @@ func (v *channelCheck) gateway(need bool) {
 	}
 	u, err := url.Parse(g)
 	switch {
-	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || g != strings.TrimSpace(g):
+	case err == nil && u.User != nil: // the detail must not carry the password to the log
+		v.add("Gateway", ProblemFormat, "a user name or password in the address")
+	case err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || g != strings.TrimSpace(g):
 		v.add("Gateway", ProblemFormat, fmt.Sprintf("%q is not an address such as https://host/path", g))
 	case u.Scheme == "https":
 	case u.Scheme == "http" && loopback(u.Hostname()):

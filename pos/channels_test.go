@@ -164,6 +164,10 @@ func TestChannelValidate(t *testing.T) {
 }
 
 func TestChannelErrorNamesFields(t *testing.T) {
+	if err := with(goodAlipay(), func(c *pos.ChannelConfig) { c.Gateway = "https://u:s3cret@openapi.alipay.com/" }).Validate(); err == nil ||
+		strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Validate(gateway with a password) = %v, want an error without the password", err)
+	}
 	err := pos.ChannelConfig{Provider: pos.Alipay, Enabled: true, AppID: "12"}.Validate()
 	for _, want := range []string{"channel alipay", "AppID: format", pos.SecretAlipayAppKey + ": missing"} {
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -99,6 +99,22 @@ func Fingerprint(s string) string {
 	return fmt.Sprintf("%02X:%02X:%02X:%02X", sum[0], sum[1], sum[2], sum[3])
 }
 
+// Errors of the sealed channel keys (storage), which the screens explain.
+var (
+	// ErrWrongSecretKey means the channels' keys were sealed under another
+	// secret key than the till's key file holds: the file is not the one
+	// that belongs to this database (restored from another till, or lost
+	// and made anew). Nothing was changed.
+	ErrWrongSecretKey = Errorf(CodeInvalid,
+		"pos: the payment keys were sealed with another secret key (密钥文件与数据库不匹配); "+
+			"restore the secret key file that belongs to this database, or import the payment keys again")
+
+	// ErrSecretDamaged means a sealed key does not open under the right
+	// secret key: the database was changed outside 掌柜, or is damaged.
+	ErrSecretDamaged = Errorf(CodeInternal,
+		"pos: a sealed payment key does not open (已加密的密钥已损坏或被改动); import it again")
+)
+
 // Fault is the part of a channel a failed test connection points at.
 type Fault string
 

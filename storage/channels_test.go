@@ -22,7 +22,7 @@ import (
 
 // randomPEM is a PEM block of random bytes: distinctive enough that finding
 // any slice of it in the database file means it was stored in clear.
-func randomPEM(t *testing.T, typ string) string {
+func randomPEM(t testing.TB, typ string) string {
 	t.Helper()
 	b := make([]byte, 600)
 	if _, err := rand.Read(b); err != nil {
@@ -31,7 +31,7 @@ func randomPEM(t *testing.T, typ string) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}))
 }
 
-func randomHex(t *testing.T, n int) string {
+func randomHex(t testing.TB, n int) string {
 	t.Helper()
 	b := make([]byte, n/2)
 	if _, err := rand.Read(b); err != nil {
@@ -41,7 +41,7 @@ func randomHex(t *testing.T, n int) string {
 }
 
 // testChannels are one enabled channel of each provider.
-func testChannels(t *testing.T) []pos.ChannelConfig {
+func testChannels(t testing.TB) []pos.ChannelConfig {
 	t.Helper()
 	return []pos.ChannelConfig{
 		{Provider: pos.Alipay, Enabled: true, AppID: "2021000000000001", Timeout: 8 * time.Second,
@@ -293,5 +293,23 @@ func TestLoadOrCreateKeyDamaged(t *testing.T) {
 	}
 	if _, err := (&storage.DB{}).ChannelVault(make([]byte, 16)); err == nil {
 		t.Error("ChannelVault accepted a 16-byte key")
+	}
+}
+
+// BenchmarkChannels reads three channels and opens their seven keys, as
+// the till does at start and the channels screen on every visit.
+func BenchmarkChannels(b *testing.B) {
+	db := storagetest.NewDB(b)
+	key, err := storage.LoadOrCreateKey(filepath.Join(b.TempDir(), "secret.key"))
+	must(b, err)
+	v, err := db.ChannelVault(key)
+	must(b, err)
+	for _, c := range testChannels(b) {
+		must(b, v.SaveChannel(ctx, c))
+	}
+	for b.Loop() {
+		if _, err := v.Channels(ctx); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

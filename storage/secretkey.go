@@ -36,15 +36,13 @@ var (
 
 	// ErrWrongKey means the channel keys in the database were sealed under
 	// another secret key: the key file is not the one that belongs to this
-	// database (restored from another till, or lost and made anew).
-	ErrWrongKey = pos.Errorf(pos.CodeInvalid,
-		"storage: the payment keys were sealed with another secret key (密钥文件与数据库不匹配); "+
-			"restore the secret.key that belongs to this database, or import the payment keys again")
+	// database. It is pos.ErrWrongSecretKey, which the screens explain.
+	ErrWrongKey = pos.ErrWrongSecretKey
 
 	// ErrSecretDamaged means a sealed value does not open under the right
-	// key: the database was changed outside 掌柜, or is damaged.
-	ErrSecretDamaged = pos.Errorf(pos.CodeInternal,
-		"storage: a sealed payment key does not open (已加密的密钥已损坏或被改动); import it again")
+	// key: the database was changed outside 掌柜, or is damaged. It is
+	// pos.ErrSecretDamaged.
+	ErrSecretDamaged = pos.ErrSecretDamaged
 )
 
 // LoadOrCreateKey returns the 32-byte secret key kept in the file at path,
@@ -81,11 +79,18 @@ func readKey(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: read secret key %s: %w", path, err)
 	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil || len(key) != SecretKeySize {
+	key, ok := decodeKey(b)
+	if !ok {
 		return nil, fmt.Errorf("%w: %s does not hold 64 hex digits", ErrKeyFileDamaged, path)
 	}
 	return key, nil
+}
+
+// decodeKey reads a key file's contents: 64 hex digits, space around them
+// allowed (a newline, or a copy typed back from paper).
+func decodeKey(b []byte) ([]byte, bool) {
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	return key, err == nil && len(key) == SecretKeySize
 }
 
 // ownerOnly takes read and write away from group and others. Windows has
@@ -196,7 +201,7 @@ func (s *sealer) seal(v sealedValue, plaintext string) (sealedValue, error) {
 	if _, err := rand.Read(v.nonce); err != nil {
 		return v, fmt.Errorf("nonce: %w", err)
 	}
-	v.data = []byte(plaintext)
+	v.data = s.aead.Seal(nil, v.nonce, []byte(plaintext), v.associated())
 	return v, nil
 }
 

@@ -30,6 +30,7 @@ type App struct {
 	products *productsScreen
 	setup    *settingsScreen
 	hardware *hardwareScreen
+	channels *channelsScreen
 	banner   *widget.Label
 
 	pay     *cashDialog // the open cash dialog, if any
@@ -65,13 +66,18 @@ func (a *App) build() {
 	a.products = newProductsScreen(a)
 	a.setup = newSettingsScreen(a)
 	a.hardware = newHardwareScreen(a)
-	a.tabs = container.NewAppTabs(
+	items := []*container.TabItem{
 		container.NewTabItem(T("Checkout"), a.checkout.content),
 		container.NewTabItem(T("Orders"), a.orders.content),
 		container.NewTabItem(T("Products"), a.products.content),
 		container.NewTabItem(T("Settings"), a.setup.content),
 		container.NewTabItem(T("Hardware"), a.hardware.content),
-	)
+	}
+	if a.deps.Channels.Store != nil {
+		a.channels = newChannelsScreen(a, a.deps.Channels)
+		items = append(items, container.NewTabItem(T("Payment channels"), a.channels.content))
+	}
+	a.tabs = container.NewAppTabs(items...)
 	a.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
 		case a.checkout.content:
@@ -99,7 +105,7 @@ func (a *App) build() {
 	a.win.Canvas().Focus(a.checkout.scan)
 }
 
-// selectTab shows screen i (Ctrl+1…5).
+// selectTab shows screen i (Ctrl+1…6).
 func (a *App) selectTab(i int) {
 	a.tabs.SelectIndex(i)
 	if i == 0 {

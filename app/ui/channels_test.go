@@ -265,6 +265,19 @@ func TestChannelsScreenWrongKeyFile(t *testing.T) {
 	}
 }
 
+func TestChannelsScreenIsTheOwners(t *testing.T) {
+	f := newChannelFixture(t)
+	f.app.cashier = pos.Staff{Name: "收银员", Role: pos.RoleCashier}
+	s := f.open(t, f.vault)
+	if !s.cards[0].save.Disabled() || !s.cards[0].importer[pos.SecretAlipayAppKey].Disabled() ||
+		!s.cards[1].typed[pos.SecretWechatAPIv2Key].Disabled() || s.cards[0].test.Disabled() {
+		t.Error("a cashier can change the channels, or cannot test them")
+	}
+	if s.msg.Text != "只有店主可以修改收款渠道。" {
+		t.Errorf("message %q", s.msg.Text)
+	}
+}
+
 // TestChannelMessagesComplete: every problem and fault has words of its own.
 func TestChannelMessagesComplete(t *testing.T) {
 	fallback := []string{T("is not accepted"), T("The connection test failed. The details are in the log.")}
@@ -284,6 +297,11 @@ func TestChannelMessagesComplete(t *testing.T) {
 			if fieldLabel(ks.name) == ks.name {
 				t.Errorf("key %s has no label", ks.name)
 			}
+		}
+	}
+	for _, l := range fieldLabels {
+		if _, ok := zhCN[l]; !ok {
+			t.Errorf("no Chinese for label %q", l)
 		}
 	}
 	for _, c := range wechatAPIs {

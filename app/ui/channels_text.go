@@ -110,41 +110,32 @@ func formatHint(p pos.Provider, name string) string {
 	return T("the file the provider gave you")
 }
 
+// fieldLabels name the ChannelConfig fields and keys on screen, in
+// English; fieldLabel translates them (TestChannelMessagesComplete checks
+// each has Chinese).
+var fieldLabels = map[string]string{
+	"AppID":                     "App ID",
+	"MchID":                     "Merchant number (mch_id)",
+	"MerchantID":                "Acquirer merchant number",
+	"Serial":                    "Merchant certificate serial number",
+	"PublicKeyID":               "WeChat Pay public key ID",
+	"WeChatAPI":                 "API version",
+	"Gateway":                   "Gateway address",
+	"Timeout":                   "Timeout (seconds)",
+	"Provider":                  "Channel",
+	pos.SecretAlipayAppKey:      "App private key",
+	pos.CertAlipayPublicKey:     "Alipay public key",
+	pos.SecretWechatAPIv2Key:    "APIv2 key",
+	pos.SecretWechatMerchantKey: "Merchant API private key (apiclient_key.pem)",
+	pos.CertWechatMerchant:      "Merchant API certificate (apiclient_cert.pem)",
+	pos.CertWechatPayPublicKey:  "WeChat Pay public key or platform certificate",
+	pos.SecretAcquirerHMACKey:   "Signing key (HMAC)",
+}
+
 // fieldLabel names a ChannelConfig field or key on screen.
 func fieldLabel(name string) string {
-	switch name {
-	case "AppID":
-		return T("App ID")
-	case "MchID":
-		return T("Merchant number (mch_id)")
-	case "MerchantID":
-		return T("Acquirer merchant number")
-	case "Serial":
-		return T("Merchant certificate serial number")
-	case "PublicKeyID":
-		return T("WeChat Pay public key ID")
-	case "WeChatAPI":
-		return T("API version")
-	case "Gateway":
-		return T("Gateway address")
-	case "Timeout":
-		return T("Timeout (seconds)")
-	case "Provider":
-		return T("Channel")
-	case pos.SecretAlipayAppKey:
-		return T("App private key")
-	case pos.CertAlipayPublicKey:
-		return T("Alipay public key")
-	case pos.SecretWechatAPIv2Key:
-		return T("APIv2 key")
-	case pos.SecretWechatMerchantKey:
-		return T("Merchant API private key (apiclient_key.pem)")
-	case pos.CertWechatMerchant:
-		return T("Merchant API certificate (apiclient_cert.pem)")
-	case pos.CertWechatPayPublicKey:
-		return T("WeChat Pay public key or platform certificate")
-	case pos.SecretAcquirerHMACKey:
-		return T("Signing key (HMAC)")
+	if l, ok := fieldLabels[name]; ok {
+		return T(l)
 	}
 	return name
 }

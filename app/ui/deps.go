@@ -48,6 +48,7 @@ type Deps struct {
 	// the customer phone's picture); nil when the till has none.
 	OpenCamera func() (camera.FrameSource, error)
 	Hardware   HardwareDeps
+	Channels   ChannelDeps   // the payment channels screen; a nil Store hides the tab
 	CodeWait   time.Duration // how long a code payment may wait for the customer
 	QRWait     time.Duration // how long a dynamic QR is shown
 

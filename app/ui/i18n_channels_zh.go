@@ -83,6 +83,7 @@ var zhChannels = map[string]string{
 	"empty: 10 seconds":                                        "留空：10 秒",
 	"empty: read from the merchant certificate":                "留空：从商户证书读取",
 	"Payment channels":                                         "收款渠道",
+	"Only the owner can change the payment channels.":          "只有店主可以修改收款渠道。",
 }
 
 func init() {

@@ -160,9 +160,13 @@ func (s *Service) cancel(ctx context.Context, prov Provider, p pos.Payment) (pos
 // the 查询 button, startup, and the sweeper call it. A waiting or unknown
 // payment whose time is up is cancelled.
 func (s *Service) Resolve(ctx context.Context, id string) (pos.Payment, error) {
-	p, err := s.Store.Payment(ctx, id)
-	if err != nil || p.State.Final() || s.owned(id) {
-		return p, err // final, or a running flow is deciding it
+	if !s.tryOwn(id) { // a running flow, or another Resolve, is deciding it
+		return s.Store.Payment(ctx, id)
+	}
+	defer s.release(id)
+	p, err := s.Store.Payment(ctx, id) // read once owned: what another resolver saved is seen
+	if err != nil || p.State.Final() {
+		return p, err
 	}
 	prov, ok := s.Providers[p.Provider]
 	if !ok {

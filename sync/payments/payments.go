@@ -59,7 +59,10 @@ type Service struct {
 	// Sleep waits d or until ctx ends; tests replace it to run without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	busy sync.Map // out_trade_no → struct{}: attempts a flow is running now
+	busy sync.Map // out_trade_no or out_refund_no → struct{}: what a flow is running now
+	// booking serializes the booking of refunds: each reads the payment's
+	// refunded total as it is now, adds its amount and writes it back.
+	booking sync.Mutex
 }
 
 // own marks id as driven by a running flow, so Resolve (the sweeper, the
@@ -68,9 +71,11 @@ func (s *Service) own(id string) { s.busy.Store(id, struct{}{}) }
 
 func (s *Service) release(id string) { s.busy.Delete(id) }
 
-func (s *Service) owned(id string) bool {
-	_, ok := s.busy.Load(id)
-	return ok
+// tryOwn marks id as driven by the caller unless something else drives it
+// already, and reports whether it did.
+func (s *Service) tryOwn(id string) bool {
+	_, taken := s.busy.LoadOrStore(id, struct{}{})
+	return !taken
 }
 
 // Update reports a payment's progress to the screen as it changes.

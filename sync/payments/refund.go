@@ -30,6 +30,8 @@ func (s *Service) Refund(ctx context.Context, sale *pos.Sale, i int, amount mone
 	if err != nil {
 		return r, err
 	}
+	s.own(r.ID) // ResolveRefunds leaves it to this flow
+	defer s.release(r.ID)
 	if r.PaymentID == "" { // cash (or a tender with no provider): back from the drawer now
 		if r, err = r.Done(s.NewID(), s.Now()); err != nil {
 			return r, err
@@ -81,9 +83,22 @@ func (s *Service) settleRefund(ctx context.Context, prov Provider, r pos.Refund,
 	return r, nil // pending: the sweeper asks again later
 }
 
-// endRefund records the provider's definite answer on the refund and its payment.
+// endRefund records the provider's definite answer on the refund and its
+// payment. The payment is read again, one booking at a time: another refund
+// of it may have ended while this one waited, adding to its refunded total
+// and moving it from refunding back to succeeded.
 func (s *Service) endRefund(ctx context.Context, r pos.Refund, p pos.Payment, res pos.ProviderResult) (pos.Refund, error) {
-	var err error
+	s.booking.Lock()
+	defer s.booking.Unlock()
+	p, err := s.Store.Payment(ctx, p.ID)
+	if err != nil {
+		return r, fmt.Errorf("payments: refund %s: %w", r.ID, err)
+	}
+	if p.State == pos.PaySucceeded { // another refund of it ended first
+		if p, err = p.Next(pos.EvRefund, s.Now()); err != nil {
+			return r, fmt.Errorf("payments: refund %s: %w", r.ID, err)
+		}
+	}
 	if res.Status != pos.StatusSuccess {
 		r.State, r.Reason = pos.RefundFailed, res.Reason
 		if p, err = p.Next(pos.EvRefundBad, s.Now()); err != nil {
@@ -117,16 +132,7 @@ func (s *Service) ResolveRefunds(ctx context.Context) ([]pos.Refund, error) {
 	}
 	var still []pos.Refund
 	for _, r := range pending {
-		p, err := s.Store.Payment(ctx, r.PaymentID)
-		if err != nil {
-			return still, err
-		}
-		prov, ok := s.Providers[p.Provider]
-		if !ok {
-			still = append(still, r)
-			continue
-		}
-		if r, err = s.settleRefund(ctx, prov, r, p, false); err != nil {
+		if r, err = s.resolveRefund(ctx, r); err != nil {
 			return still, err
 		}
 		if r.State == pos.RefundPending {
@@ -134,4 +140,36 @@ func (s *Service) ResolveRefunds(ctx context.Context) ([]pos.Refund, error) {
 		}
 	}
 	return still, nil
+}
+
+// resolveRefund asks about one pending refund, unless a flow (the
+// cashier's Refund, another ResolveRefunds) is waiting for its answer
+// already. Once it owns the refund it reads it again: the other flow may
+// have ended it meanwhile.
+func (s *Service) resolveRefund(ctx context.Context, r pos.Refund) (pos.Refund, error) {
+	if !s.tryOwn(r.ID) {
+		return r, nil
+	}
+	defer s.release(r.ID)
+	rs, err := s.RefundStore.Refunds(ctx, r.SaleID)
+	if err != nil {
+		return r, err
+	}
+	for _, now := range rs {
+		if now.ID == r.ID {
+			r = now
+		}
+	}
+	if r.State != pos.RefundPending {
+		return r, nil
+	}
+	p, err := s.Store.Payment(ctx, r.PaymentID)
+	if err != nil {
+		return r, err
+	}
+	prov, ok := s.Providers[p.Provider]
+	if !ok {
+		return r, nil
+	}
+	return s.settleRefund(ctx, prov, r, p, false)
 }

@@ -134,7 +134,7 @@ func acquirerRows(ls []string, i int, h *header, b *Bill, p *problems) (int, acq
 func acquirerRow(r *cellReader) (Row, bool) {
 	row := Row{Line: r.line, OutTradeNo: r.need(qOutTradeNo), TradeNo: r.need(qTxnNo), At: r.time(qTime),
 		Fee: r.yuan(qFee, true)}
-	signed := r.yuan(qAmount, false)
+	signed, amountOK := r.yuanOK(qAmount, false)
 	kind, ok := acquirerKinds[r.text(qType)]
 	if !ok {
 		r.failf(qType, "unknown 交易类型 %q (want 消费, 退货 or 撤销)", r.text(qType))
@@ -147,7 +147,7 @@ func acquirerRow(r *cellReader) (Row, bool) {
 	if kind == KindRefund {
 		row.OutRefundNo = r.need(qOutRefundNo)
 	}
-	if kind != 0 && (row.Amount == 0 || (signed > 0) != (kind == KindPayment)) {
+	if kind != 0 && amountOK && (row.Amount == 0 || (signed > 0) != (kind == KindPayment)) {
 		r.failf(qAmount, "a %s of %v: payments are positive, refunds and reversals negative", kind, signed)
 	}
 	if r.h.has(qNet) && !r.bad && r.yuan(qNet, false) != row.Net() {

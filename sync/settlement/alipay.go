@@ -216,13 +216,14 @@ func alipayRows(ls []string, i int, h *header, b *Bill, p *problems) (int, alipa
 // (recorded in r.p).
 func alipayRow(r *cellReader) (Row, bool) {
 	row := Row{Line: r.line, Provider: pos.Alipay, TradeNo: r.need(aTradeNo), OutTradeNo: r.need(aOutTradeNo)}
-	amount, negative := abs(r.yuan(aAmount, false))
+	signed, amountOK := r.yuanOK(aAmount, false)
+	amount, negative := abs(signed)
 	row.Amount, row.Fee = amount, -r.yuan(aFee, true)
 	switch kind := r.need(aType); kind {
 	case "交易":
 		row.Kind = KindPayment
-		if negative || amount == 0 {
-			r.failf(aAmount, "a payment of %v", -amount)
+		if amountOK && (negative || amount == 0) {
+			r.failf(aAmount, "a payment of %v", signed)
 		}
 	case "退款":
 		row.Kind, row.OutRefundNo = KindRefund, r.text(aRefundNo)
@@ -231,7 +232,7 @@ func alipayRow(r *cellReader) (Row, bool) {
 		if row.OutRefundNo == "" || row.OutRefundNo == row.OutTradeNo {
 			row.Kind, row.OutRefundNo = KindReversal, ""
 		}
-		if amount == 0 {
+		if amountOK && amount == 0 {
 			r.failf(aAmount, "a refund of 0")
 		}
 	case "":

@@ -252,15 +252,22 @@ func (r *cellReader) text(ci int) string { return r.h.get(r.cells, ci) }
 
 // yuan reads column ci as a signed amount; empty is zero when allowed.
 func (r *cellReader) yuan(ci int, emptyOK bool) money.Fen {
+	f, _ := r.yuanOK(ci, emptyOK)
+	return f
+}
+
+// yuanOK is yuan, and whether the cell was read.
+func (r *cellReader) yuanOK(ci int, emptyOK bool) (money.Fen, bool) {
 	s := r.text(ci)
 	if s == "" && (emptyOK || !r.h.has(ci)) {
-		return 0
+		return 0, true
 	}
 	f, err := parseYuan(s)
 	if err != nil {
 		r.fail(ci, err)
+		return 0, false
 	}
-	return f
+	return f, true
 }
 
 // time reads column ci as a Beijing time.

@@ -143,7 +143,7 @@ func wechatRow(r *cellReader) (row Row, keep bool) {
 	default:
 		r.failf(wState, "unknown 交易状态 %q (want SUCCESS, REFUND or REVOKED)", state)
 	}
-	if row.Amount <= 0 && row.Kind != 0 {
+	if row.Amount <= 0 && row.Kind != 0 && !r.bad {
 		r.failf(wSettled, "a %s of %v", row.Kind, row.Amount)
 	}
 	return row, true
