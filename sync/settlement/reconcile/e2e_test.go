@@ -159,7 +159,7 @@ func (s *shop) refund(name, of string, amount money.Fen, when time.Time) {
 func (s *shop) trade() {
 	s.t.Helper()
 	s.pay("A1", pos.Alipay, 2500, at(0, 9, 0, 0), true)
-	s.pay("A2", pos.Alipay, 84, at(0, 9, 5, 0), true) // 0.504 fen of fee: 1
+	s.pay("A2", pos.Alipay, 84, at(0, 9, 5, 0), true)  // 0.504 fen of fee: 1
 	s.pay("A3", pos.Alipay, 83, at(0, 9, 10, 0), true) // 0.498: 0
 	s.pay("W1", pos.Wechat, 5000, at(0, 10, 0, 0), true)
 	s.pay("W2", pos.Wechat, 250, at(0, 10, 5, 0), true) // 1.5: 2
@@ -190,7 +190,7 @@ func (s *shop) trade() {
 	s.pay("LOST", pos.Wechat, 666, at(0, 16, 0, 0), false) // charged; the till crashed before the sale was saved
 	s.pay("FAKE", pos.Alipay, 4321, at(0, 17, 0, 0), true) // sold; the provider never took it
 	s.pay("W3", pos.Wechat, 1234, at(0, 23, 59, 58), true) // on the day's bill
-	s.lag = time.Second                                   // the till's 23:59:59.5 is the provider's 00:00:00.5
+	s.lag = time.Second                                    // the till's 23:59:59.5 is the provider's 00:00:00.5
 	s.pay("A4", pos.Alipay, 999, at(0, 23, 59, 59).Add(500*time.Millisecond), true)
 	s.lag = 0
 }
