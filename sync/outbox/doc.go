@@ -17,6 +17,30 @@
 // the link coming back) or the end of its context: it never polls, so an
 // idle till pays nothing. Tests call RunOnce.
 //
+// # Wiring (in app)
+//
+//	w := &outbox.Worker{Store: db, Now: time.Now}
+//	svc := &payments.Service{
+//		// The payment saved as authorizing and the job that resolves it,
+//		// should the till die first, are one transaction.
+//		Store: outbox.PaymentStore{PaymentStore: db, Jobs: db, Enqueued: w.Wake,
+//			Delay: func(p pos.Payment) time.Duration { return policy.QRFor + 30*time.Second }},
+//		RefundStore: db, ...}
+//	w.Handlers = map[pos.JobKind]outbox.Handler{
+//		pos.JobResolvePayment: outbox.PaymentHandler{Payments: svc, Link: mon.State, Settled: completeOrTell},
+//		pos.JobResolveRefund:  outbox.RefundHandler{Payments: svc, Link: mon.State},
+//	}
+//	mon.Subscribe(func(c linkstate.Change) {
+//		if c.To == pos.LinkOnline {
+//			go w.SyncNow(ctx) // the link is back: everything due now
+//		}
+//	})
+//	go w.Run(ctx)
+//
+// At start, before Run, app enqueues outbox.PaymentJob for every open
+// payment and outbox.RefundJob for every pending refund (a no-op for those
+// that have one), so a job lost to an older version or a bug is made again.
+//
 // This package holds no business rule and imports no other adapter: the
 // payment service and the store are interfaces, wired in app.
 package outbox

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"zhanggui/pos"
+	"zhanggui/pos/money"
 	"zhanggui/storage"
 	"zhanggui/storage/storagetest"
 	"zhanggui/sync/alipay"
@@ -209,6 +210,29 @@ func (s *story) ledger(no string) string {
 
 func (s *story) code() string { return s.sim.NewPaymentCode(providersim.Alipay, "u1") }
 
+func (s *story) wantLedger(no, want string) {
+	s.t.Helper()
+	if got := s.ledger(no); got != want {
+		s.t.Errorf("simulator's ledger for %s: %q, want %q", no, got, want)
+	}
+}
+
+func (s *story) wantPayment(id string, want pos.PaymentState) pos.Payment {
+	s.t.Helper()
+	p := s.payment(id)
+	if p.State != want {
+		s.t.Errorf("payment %s is %s, want %s", id, p.State, want)
+	}
+	return p
+}
+
+func (s *story) wantPass(n int) {
+	s.t.Helper()
+	if got := s.pass(); got != n {
+		s.t.Fatalf("pass handled %d jobs, want %d", got, n)
+	}
+}
+
 // TestStoryOfflineThriceThenOnline: the provider charges but answers a
 // system error, and the link drops right after. The cashier sees 待确认;
 // three passes fail offline; the fourth, online, reverses the charge.
@@ -223,38 +247,26 @@ func TestStoryOfflineThriceThenOnline(t *testing.T) {
 		t.Fatalf("pay with the link gone: %s, %v; want cancelling (待确认)", p.State, err)
 	}
 	jobID := "resolve_payment:" + p.ID
-	if got, want := s.ledger(p.ID), "payment 12.50"; got != want {
-		t.Fatalf("simulator: %q, want %q", got, want)
-	}
+	s.wantLedger(p.ID, "payment 12.50")
 	for try := 1; try <= 3; try++ {
 		sent := s.link.sent.Load()
-		if n := s.pass(); n != 1 {
-			t.Fatalf("offline pass %d handled %d jobs, want 1", try, n)
-		}
-		j := s.job(jobID)
-		if j.Done || j.Parked || j.Tries != try || !strings.Contains(j.LastError, "cancelling") {
+		s.wantPass(1)
+		if j := s.job(jobID); j.Done || j.Parked || j.Tries != try || !strings.Contains(j.LastError, "cancelling") {
 			t.Errorf("after offline pass %d: %+v", try, j)
 		}
-		if got := s.payment(p.ID).State; got != pos.PayCancelling {
-			t.Errorf("after offline pass %d the payment is %s", try, got)
-		}
-		if got, want := s.ledger(p.ID), "payment 12.50"; got != want || s.link.sent.Load() != sent {
-			t.Errorf("offline pass %d reached the simulator: %q", try, got)
+		s.wantPayment(p.ID, pos.PayCancelling)
+		s.wantLedger(p.ID, "payment 12.50")
+		if s.link.sent.Load() != sent {
+			t.Errorf("offline pass %d reached the simulator", try)
 		}
 	}
 	s.link.set(false)
-	if n := s.pass(); n != 1 {
-		t.Fatalf("online pass handled %d", n)
-	}
+	s.wantPass(1)
 	if j := s.job(jobID); !j.Done {
 		t.Errorf("job after the online pass: %+v", j)
 	}
-	if got := s.payment(p.ID).State; got != pos.PayReversed {
-		t.Errorf("payment %s, want reversed", got)
-	}
-	if got, want := s.ledger(p.ID), "payment 12.50, reversal 12.50"; got != want {
-		t.Errorf("simulator: %q, want %q", got, want)
-	}
+	s.wantPayment(p.ID, pos.PayReversed)
+	s.wantLedger(p.ID, "payment 12.50, reversal 12.50")
 	if len(s.settled) != 1 || s.settled[0].State != pos.PayReversed {
 		t.Errorf("the till was told %+v", s.settled)
 	}
@@ -263,21 +275,44 @@ func TestStoryOfflineThriceThenOnline(t *testing.T) {
 	}
 }
 
-// TestStoryKilledAfterSending: the till dies right after a pay leaves, and
-// later right after a refund leaves. Each time the job goes again after the
-// restart, and the simulator, which has the request, answers it once.
-func TestStoryKilledAfterSending(t *testing.T) {
-	s := newStory(t)
-	ctx := context.Background()
-	ps := storagetest.Seed(t, s.db, 2)
-	cart := &pos.Cart{ID: "sale-k"}
-	for _, p := range ps {
+// cart is a cart of two products and what it costs.
+func (s *story) cart(id string) (*pos.Cart, money.Fen) {
+	s.t.Helper()
+	cart := &pos.Cart{ID: id}
+	for _, p := range storagetest.Seed(s.t, s.db, 2) {
 		if err := cart.Add(p, pos.OnePiece); err != nil {
-			t.Fatal(err)
+			s.t.Fatal(err)
 		}
 	}
-	due := cart.Totals().Total
+	return cart, cart.Totals().Total
+}
 
+// paidSale takes a payment for a cart and saves the sale.
+func (s *story) paidSale(id string) (*pos.Sale, pos.Payment) {
+	s.t.Helper()
+	cart, due := s.cart(id)
+	p, err := s.svc.PayCode(context.Background(), cart.ID, s.code(), due, nil)
+	if err != nil || p.State != pos.PaySucceeded {
+		s.t.Fatalf("pay: %s, %v", p.State, err)
+	}
+	sale, err := cart.Checkout(pos.Checkout{ID: cart.ID, No: "01-01-20261125-0001", EntryID: s.newID(),
+		At: s.clk.Now(), Tenders: []pos.Tender{p.Tender()}})
+	if err == nil {
+		err = s.db.SaveSale(context.Background(), sale)
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return sale, p
+}
+
+// TestStoryKilledAfterSendingPay: the till dies right after a pay leaves.
+// After the restart its job goes to the provider, which has the payment:
+// the till learns it was paid and completes the sale.
+func TestStoryKilledAfterSendingPay(t *testing.T) {
+	s := newStory(t)
+	ctx := context.Background()
+	cart, due := s.cart("sale-k")
 	s.restart("pay")
 	dead := make(chan struct{})
 	go func() { defer close(dead); s.svc.PayCode(ctx, cart.ID, s.code(), due, nil) }()
@@ -286,35 +321,29 @@ func TestStoryKilledAfterSending(t *testing.T) {
 	if len(open) != 1 || open[0].State != pos.PayAuthorizing {
 		t.Fatalf("after the crash: %+v, want one payment authorizing", open)
 	}
-	p := open[0]
-	if got, want := s.ledger(p.ID), "payment "+due.String(); got != want {
-		t.Fatalf("simulator after the crash: %q, want %q", got, want)
-	}
+	id := open[0].ID
+	s.wantLedger(id, "payment "+due.String())
 
 	s.restart("")
-	if n := s.pass(); n != 1 {
-		t.Fatalf("pass after restart handled %d", n)
+	s.wantPass(1)
+	if p := s.wantPayment(id, pos.PaySucceeded); p.TradeNo == "" {
+		t.Errorf("no trade number: %+v", p)
 	}
-	if got := s.payment(p.ID); got.State != pos.PaySucceeded || got.TradeNo == "" {
-		t.Errorf("payment after the job: %+v, want succeeded with the trade number", got)
-	}
-	if got, want := s.ledger(p.ID), "payment "+due.String(); got != want {
-		t.Errorf("simulator: %q, want one payment", got)
-	}
+	s.wantLedger(id, "payment "+due.String())
 	if len(s.settled) != 1 || s.settled[0].State != pos.PaySucceeded {
-		t.Fatalf("the till was told %+v, want the success (it completes the sale)", s.settled)
+		t.Errorf("the till was told %+v, want the success (it completes the sale)", s.settled)
 	}
-	p = s.settled[0]
-	sale, err := cart.Checkout(pos.Checkout{ID: cart.ID, No: "01-01-20261125-0001", EntryID: s.newID(),
-		At: s.clk.Now(), Tenders: []pos.Tender{p.Tender()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.db.SaveSale(ctx, sale); err != nil {
-		t.Fatal(err)
-	}
+}
 
-	// A refund while the link is down stays pending, with its job.
+// TestStoryKilledAfterSendingRefund: a refund made offline waits in the
+// outbox; the worker sends it and the till dies before writing anything.
+// After the restart the job goes again with the same out_refund_no; the
+// provider, which has it, says it is done, and the money went back once.
+func TestStoryKilledAfterSendingRefund(t *testing.T) {
+	s := newStory(t)
+	ctx := context.Background()
+	sale, p := s.paidSale("sale-r")
+	due := p.Amount
 	s.link.set(true)
 	r, err := s.svc.Refund(ctx, sale, 0, 100, "退一件")
 	if err != nil || r.State != pos.RefundPending {
@@ -323,31 +352,27 @@ func TestStoryKilledAfterSending(t *testing.T) {
 	if err := s.db.Enqueue(ctx, outbox.RefundJob(r, pos.Alipay, s.clk.Now())); err != nil {
 		t.Fatal(err)
 	}
+	jobID := "resolve_refund:" + r.ID
 	s.link.set(false)
+	s.pass() // the first pass resolves the payment's own job
+
 	s.restart("refund")
-	s.pass() // sends the refund, then dies before writing anything
+	s.wantPass(0) // sends the refund, then dies before writing anything
 	if rs, _ := s.db.Refunds(ctx, sale.ID); len(rs) != 1 || rs[0].State != pos.RefundPending {
 		t.Fatalf("refunds after the crash: %+v", rs)
 	}
-	if j := s.job("resolve_refund:" + r.ID); j.Done || j.Tries != 0 {
+	if j := s.job(jobID); j.Done || j.Tries != 0 {
 		t.Errorf("the dead pass recorded an outcome: %+v", j)
 	}
-	if got, want := s.ledger(p.ID), "payment "+due.String()+", refund 1.00"; got != want {
-		t.Fatalf("simulator after the crash: %q, want %q", got, want)
-	}
+	s.wantLedger(p.ID, "payment "+due.String()+", refund 1.00")
 
 	s.restart("")
-	if n := s.pass(); n != 1 {
-		t.Fatalf("pass after restart handled %d", n)
-	}
-	rs, _ := s.db.Refunds(ctx, sale.ID)
-	if len(rs) != 1 || rs[0].State != pos.RefundDone || rs[0].Entry.ID == "" {
+	s.wantPass(1)
+	if rs, _ := s.db.Refunds(ctx, sale.ID); len(rs) != 1 || rs[0].State != pos.RefundDone || rs[0].Entry.ID == "" {
 		t.Errorf("refund after the job: %+v, want done and booked", rs)
 	}
-	if got, want := s.ledger(p.ID), "payment "+due.String()+", refund 1.00"; got != want {
-		t.Errorf("simulator: %q, want the refund once", got)
-	}
-	if j := s.job("resolve_refund:" + r.ID); !j.Done {
+	s.wantLedger(p.ID, "payment "+due.String()+", refund 1.00")
+	if j := s.job(jobID); !j.Done {
 		t.Errorf("refund job %+v", j)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"time"
 
 	"zhanggui/pos"
 	"zhanggui/pos/money"
@@ -45,6 +46,10 @@ type lane struct {
 
 func (l *lane) run(ctx context.Context) error {
 	for ctx.Err() == nil {
+		// The cashier scans the goods: without this pause, cash sales
+		// (milliseconds each) would crowd out every other kind whenever the
+		// link is down.
+		time.Sleep(time.Duration(10+l.rnd.IntN(40)) * time.Millisecond)
 		var err error
 		if l.rnd.Float64() < l.t.cfg.Refunds {
 			err = l.refund(ctx)

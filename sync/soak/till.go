@@ -221,6 +221,26 @@ func (t *Till) Start(ctx context.Context) {
 	})
 	go t.Link.Run(ctx)
 	go func() { _ = t.Worker.Run(ctx) }() // Run returns nil when ctx ends
+	go t.sweep(ctx)
+}
+
+// sweep is app's payment sweeper at the soak's pace: it resolves open
+// payments and pending refunds now and then, at the same time as the
+// outbox and the cashiers, as it does in the till.
+func (t *Till) sweep(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+		if _, err := t.Svc.Recover(ctx); err != nil && ctx.Err() == nil {
+			t.Events.Add("sweep error: " + string(pos.ErrorCode(err)))
+		}
+		if _, err := t.Svc.ResolveRefunds(ctx); err != nil && ctx.Err() == nil {
+			t.Events.Add("sweep refunds error: " + string(pos.ErrorCode(err)))
+		}
+	}
 }
 
 // JumpClock moves the clock now and then until ctx ends: mostly forward by

@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"zhanggui/pos"
+	"zhanggui/storage"
+	"zhanggui/sync/settlement"
+	"zhanggui/sync/settlement/reconcile"
+)
+
+// reconcileDeps gives the settlement commands the database and the bill
+// downloads of the shop's configured channels.
+func reconcileDeps(e *env) reconcile.Deps {
+	d := reconcile.Deps{
+		Open:    func() (*storage.DB, error) { return storage.Open(filepath.Join(e.dataDir, dbFile)) },
+		Sources: map[settlement.Channel]reconcile.BillSource{},
+	}
+	db, err := openShop(context.Background(), e.dataDir, false)
+	if err != nil {
+		return d // the command reports the database problem itself
+	}
+	defer db.Close()
+	_, clients, err := openChannels(context.Background(), db, e.dataDir, e.log)
+	if err != nil {
+		e.log.Warn("payment channels", "err", err)
+		return d
+	}
+	for p, ch := range map[pos.Provider]settlement.Channel{pos.Alipay: settlement.Alipay, pos.Wechat: settlement.Wechat} {
+		if src, ok := clients[p].(reconcile.BillSource); ok {
+			d.Sources[ch] = src
+		}
+	}
+	return d
+}
+
+func runReconcile(e *env, args []string) int {
+	return reconcile.RunReconcile(args, e.stdout, e.stderr, reconcileDeps(e))
+}
+
+// runBills is `zhanggui bills import --provider P FILE`.
+func runBills(e *env, args []string) int {
+	if len(args) == 0 || args[0] != "import" {
+		fmt.Fprintln(e.stderr, "usage: zhanggui bills import --provider alipay|wechat|acquirer FILE")
+		return 2
+	}
+	return reconcile.RunBillsImport(args[1:], e.stdout, e.stderr, reconcileDeps(e))
+}
+
+func runResolve(e *env, args []string) int {
+	return reconcile.RunResolve(args, e.stdout, e.stderr, reconcileDeps(e))
+}
