@@ -356,12 +356,14 @@ func (l *lane) refund(ctx context.Context) error {
 	return nil
 }
 
-// someSale picks a sale completed by this till process.
+// someSale picks one of the last sales completed by this till process:
+// customers bring things back soon, and often more than one.
 func (t *Till) someSale(r *rand.Rand) (string, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.sales) == 0 {
 		return "", false
 	}
-	return t.sales[r.IntN(len(t.sales))], true
+	recent := t.sales[max(0, len(t.sales)-8):]
+	return recent[r.IntN(len(recent))], true
 }
