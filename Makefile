@@ -70,7 +70,7 @@ screenshot: deps-test build
 
 # SOAK=10m make soak
 soak: deps-test
-	$(call with_services,ZHANGGUI_SOAK=$${SOAK:-2m} $(GO) test -count=1 -run TestSoak -v -timeout 0 ./app/...)
+	$(call with_services,ZHANGGUI_SOAK=$${SOAK:-2m} $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 0 ./sync/soak/)
 
 # Each parser's fuzz test for FUZZTIME (default 10s); the seeds also run in make test.
 FUZZTIME ?= 10s
