@@ -236,6 +236,7 @@ func TestWorkerIdleDoesNothing(t *testing.T) {
 	if n := store.due.Load(); n > 1 {
 		t.Errorf("idle for 1 s: %d Due calls, want at most 1", n)
 	}
+	t.Logf("idle for 1 s: %d Due calls, %d NextDue calls", store.due.Load(), store.next.Load())
 	before := store.due.Load()
 	if err := db.Enqueue(ctx, billJob("now", "", time.Now()), billJob("soon", "", time.Now().Add(200*time.Millisecond))); err != nil {
 		t.Fatal(err)
