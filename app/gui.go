@@ -58,6 +58,8 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	defer pay.stop()
+	stopBackups := startBackups(ctx, db, e.dataDir, log)
+	defer stopBackups()
 	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = pay.service, db, db, pay.phone(db)
 	deps.OpenCamera = pay.openCamera()
 	deps.Hardware = hardwareDeps(pay.sim != nil)
@@ -129,4 +131,22 @@ func writeTemplateFile(path, lang string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// startBackups keeps rotating, verified copies of the database in the data
+// directory's backups folder (storage.Backups: every few hours and at start
+// when one is due). stop ends it.
+func startBackups(ctx context.Context, db *storage.DB, dataDir string, log *slog.Logger) (stop func()) {
+	b := &storage.Backups{DB: db, Dir: filepath.Join(dataDir, "backups")}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Run(ctx, func(err error) {
+			if err != nil {
+				log.Warn("automatic backup", "err", err)
+			}
+		})
+	}()
+	return func() { cancel(); <-done }
 }
