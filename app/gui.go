@@ -64,6 +64,7 @@ func runGUI(e *env, args []string) int {
 	deps.OpenCamera = pay.openCamera()
 	deps.Hardware = hardwareDeps(pay.sim != nil)
 	deps.Channels = channelDeps(pay.vault)
+	deps.Link, deps.LinkProviders = pay.links.State, pay.linkProviders()
 	if _, err := ui.New(deps, w); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1

@@ -15,6 +15,7 @@ import (
 	"zhanggui/pos"
 	"zhanggui/storage"
 	"zhanggui/sync/alipay"
+	"zhanggui/sync/linkstate"
 	"zhanggui/sync/payments"
 	"zhanggui/sync/providersim"
 	"zhanggui/sync/unionpay"
@@ -28,6 +29,7 @@ type paymentSetup struct {
 	vault   *storage.ChannelVault // the shop's channel settings, keys encrypted
 	sim     *providersim.Sim      // demo and training only
 	scene   *camera.PhoneScene    // the demo phone as the camera sees it
+	links   *linkstate.Monitor    // whether each provider is reachable
 	simURL  string
 	stop    func()
 }
@@ -57,7 +59,9 @@ func startPayments(ctx context.Context, db *storage.DB, st pos.Settings, dataDir
 		}
 	}
 	ps.service = &payments.Service{Store: db, RefundStore: db, Providers: providers, Now: time.Now, NewID: newID}
+	ps.links = &linkstate.Monitor{Targets: ps.linkTargets(ctx, log)}
 	sweepCtx, cancel := context.WithCancel(ctx)
+	go ps.links.Run(sweepCtx)
 	stopSim := ps.stop
 	done := make(chan struct{})
 	go func() { defer close(done); sweep(sweepCtx, ps.service, log) }()
@@ -142,4 +146,34 @@ func sweep(ctx context.Context, svc *payments.Service, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// linkTargets are the gateways to probe: the simulator's in a demo shop,
+// the configured channels' otherwise.
+func (ps *paymentSetup) linkTargets(ctx context.Context, log *slog.Logger) []linkstate.Target {
+	if ps.sim != nil {
+		return []linkstate.Target{{Provider: pos.Alipay, URL: ps.simURL + "/alipay/gateway.do"},
+			{Provider: pos.Wechat, URL: ps.simURL + "/wechat/pay/orderquery"},
+			{Provider: pos.UnionPay, URL: ps.simURL + "/acquirer/"}}
+	}
+	cfgs, err := ps.vault.Channels(ctx)
+	if err != nil {
+		log.Warn("link monitor: channels", "err", err)
+	}
+	var ts []linkstate.Target
+	for _, c := range cfgs {
+		if c.Enabled && c.Gateway != "" {
+			ts = append(ts, linkstate.Target{Provider: c.Provider, URL: c.Gateway})
+		}
+	}
+	return ts
+}
+
+// linkProviders lists the probed channels for the counter's status line.
+func (ps *paymentSetup) linkProviders() []pos.Provider {
+	var out []pos.Provider
+	for _, t := range ps.links.Targets {
+		out = append(out, t.Provider)
+	}
+	return out
 }

@@ -24,14 +24,15 @@ type App struct {
 	theme    *Theme
 	printer  ReceiptSink
 
-	tabs     *container.AppTabs
-	checkout *checkoutScreen
-	orders   *ordersScreen
-	products *productsScreen
-	setup    *settingsScreen
-	hardware *hardwareScreen
-	channels *channelsScreen
-	banner   *widget.Label
+	tabs       *container.AppTabs
+	checkout   *checkoutScreen
+	orders     *ordersScreen
+	products   *productsScreen
+	setup      *settingsScreen
+	hardware   *hardwareScreen
+	channels   *channelsScreen
+	banner     *widget.Label
+	bannerBase string
 
 	pay     *cashDialog // the open cash dialog, if any
 	paying  *payDialog  // the payment in progress, if any
@@ -55,6 +56,7 @@ func New(deps Deps, win fyne.Window) (*App, error) {
 	fyne.CurrentApp().Settings().SetTheme(a.theme)
 	a.build()
 	go a.watchPrints()
+	go a.watchLinks()
 	a.showPhone()
 	return a, nil
 }
@@ -123,7 +125,17 @@ func (a *App) showTitle() {
 		banner = Tf("On duty: %s", a.cashier.Name) + " · " + T("DEMO SHOP: demo data, receipts marked TRAINING")
 	}
 	a.win.SetTitle(title)
-	a.banner.SetText(banner)
+	a.bannerBase = banner
+	a.showBanner(a.linkText())
+}
+
+// showBanner shows who is on duty and, when known, the channels' links.
+func (a *App) showBanner(links string) {
+	if links == "" {
+		a.banner.SetText(a.bannerBase)
+		return
+	}
+	a.banner.SetText(a.bannerBase + " · " + links)
 }
 
 // loadCart resumes the sale in progress, or starts a new one.

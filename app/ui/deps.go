@@ -48,9 +48,13 @@ type Deps struct {
 	// the customer phone's picture); nil when the till has none.
 	OpenCamera func() (camera.FrameSource, error)
 	Hardware   HardwareDeps
-	Channels   ChannelDeps   // the payment channels screen; a nil Store hides the tab
-	CodeWait   time.Duration // how long a code payment may wait for the customer
-	QRWait     time.Duration // how long a dynamic QR is shown
+	Channels   ChannelDeps // the payment channels screen; a nil Store hides the tab
+	// Link tells whether a provider is reachable now (sync/linkstate);
+	// nil: assume online. LinkProviders are the channels shown.
+	Link          func(pos.Provider) pos.Link
+	LinkProviders []pos.Provider
+	CodeWait      time.Duration // how long a code payment may wait for the customer
+	QRWait        time.Duration // how long a dynamic QR is shown
 
 	NewID func() string
 	Now   func() time.Time

@@ -224,4 +224,5 @@ var zhCN = map[string]string{
 	"Drawer opened (logged).":                              "钱箱已打开（已记录）。",
 	"Printer test page":                                    "打印机测试页",
 	"Hardware":                                             "硬件",
+	"Network down: payment codes need the network (single-use, cannot be charged later). Take cash.": "网络不可用：付款码只能联网使用（一次性，不能事后扣款），请改收现金。",
 }

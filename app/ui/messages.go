@@ -39,6 +39,7 @@ var sentinelMessages = []struct {
 }{
 	{pos.ErrUnknownItem, "Unknown item. Scan again or type the code."},
 	{pos.ErrBadBarcode, "Barcode misread (bad check digit or characters). Scan again."},
+	{pos.ErrOfflineCode, "Network down: payment codes need the network (single-use, cannot be charged later). Take cash."},
 	{pos.ErrEmptyCart, "The sale is empty. Scan an item first."},
 	{pos.ErrBadQty, "Quantity must be a positive number, at most 3 decimals."},
 	{pos.ErrWholeQtyNeeded, "This item is sold by the piece: enter a whole number."},

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -135,6 +136,10 @@ func (s *checkoutScreen) startCodePayment(code string) {
 	}
 	amount := s.remaining()
 	s.scan.SetText("")
+	if err := s.online(code, pos.ModeCode, ""); err != nil {
+		s.showError(err)
+		return
+	}
 	pd := s.newPayDialog(Tf("Payment code · %s", amount.Yuan()), amount)
 	pd.status.SetText(T("Charging the customer's code…"))
 	s.runPayment(pd, func(ctx context.Context, update func(pos.Payment)) (pos.Payment, error) {
@@ -149,6 +154,10 @@ func (s *checkoutScreen) onPayQR(provider pos.Provider) {
 		return
 	}
 	amount := s.remaining()
+	if err := s.online("", pos.ModeQR, provider); err != nil {
+		s.showError(err)
+		return
+	}
 	pd := s.newPayDialog(Tf("%s QR · %s", T(tenderNames[provider.TenderKind()]), amount.Yuan()), amount)
 	pd.status.SetText(T("Creating the QR code…"))
 	s.runPayment(pd, func(ctx context.Context, update func(pos.Payment)) (pos.Payment, error) {
@@ -324,4 +333,44 @@ var stateNames = map[pos.PaymentState]string{
 	pos.PayCreated: "created", pos.PayAuthorizing: "sending", pos.PayWaiting: "waiting for customer",
 	pos.PayUnknown: "to be confirmed", pos.PayCancelling: "cancelling", pos.PaySucceeded: "paid",
 	pos.PayFailed: "refused", pos.PayReversed: "cancelled", pos.PayRefunding: "refunding", pos.PayRefunded: "refunded",
+}
+
+// online refuses a payment code or QR while its channel is offline: a
+// 付款码 is single-use and cannot be charged later, so the cashier takes
+// cash instead.
+func (s *checkoutScreen) online(code string, mode pos.PaymentMode, provider pos.Provider) error {
+	if s.app.deps.Link == nil {
+		return nil
+	}
+	if code != "" {
+		p, _, err := pos.RoutePaymentCode(code, pos.DefaultCodeRoutes)
+		if err != nil {
+			return nil // the payment service explains a bad code
+		}
+		provider = p
+	}
+	return pos.CheckOnlinePayment(provider, mode, s.app.deps.Link(provider))
+}
+
+// linkText is the channels' reachability for the counter: 支付宝 在线 · 微信支付 离线.
+func (a *App) linkText() string {
+	if a.deps.Link == nil {
+		return ""
+	}
+	var parts []string
+	for _, p := range a.deps.LinkProviders {
+		parts = append(parts, T(tenderNames[p.TenderKind()])+" "+a.deps.Link(p).Chinese())
+	}
+	return strings.Join(parts, " · ")
+}
+
+// watchLinks refreshes the link line every few seconds.
+func (a *App) watchLinks() {
+	if a.deps.Link == nil {
+		return
+	}
+	for range time.Tick(3 * time.Second) {
+		text := a.linkText()
+		fyne.Do(func() { a.showBanner(text) })
+	}
 }

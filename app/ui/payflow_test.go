@@ -262,3 +262,19 @@ func TestCameraScansPhone(t *testing.T) {
 		t.Errorf("charged %v after a camera scan", got)
 	}
 }
+
+// TestOfflineRefusesPaymentCode: with the channel offline, a scanned code
+// is refused before anything is sent, and the cashier is told to take cash.
+func TestOfflineRefusesPaymentCode(t *testing.T) {
+	f := newFixture(t)
+	sim := withSimulator(t, f)
+	f.app.deps.Link = func(pos.Provider) pos.Link { return pos.LinkOffline }
+	f.scan("6901234567892")
+	f.scan(sim.NewPaymentCode(providersim.Alipay, "buyer8"))
+	if f.app.lastPay != nil || !strings.Contains(f.app.checkout.msg.Text, "请改收现金") {
+		t.Errorf("offline code payment: started %v, message %q", f.app.lastPay != nil, f.app.checkout.msg.Text)
+	}
+	if got := charged(sim); got != 0 {
+		t.Errorf("charged %v while offline", got)
+	}
+}
