@@ -137,3 +137,11 @@ func (c *Catalog) All() []Product {
 	})
 	return out
 }
+
+// ValidateCategory checks a category name: 1 to 20 characters, not blank.
+func ValidateCategory(name string) error {
+	if strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > 20 {
+		return Errorf(CodeInvalid, "pos: category %q must have 1 to 20 characters", name)
+	}
+	return nil
+}

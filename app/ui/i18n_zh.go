@@ -225,4 +225,12 @@ var zhCN = map[string]string{
 	"Printer test page":                                    "打印机测试页",
 	"Hardware":                                             "硬件",
 	"Network down: payment codes need the network (single-use, cannot be charged later). Take cash.": "网络不可用：付款码只能联网使用（一次性，不能事后扣款），请改收现金。",
+	"Rename":                             "重命名",
+	"Take all off sale":                  "全部停售",
+	"Take every product of %s off sale?": "将分类“%s”的所有商品停售？",
+	"New category":                       "新增分类",
+	"Categories":                         "分类管理",
+	"Rename category %s":                 "重命名分类 %s",
+	"Changed %d products.":               "已修改 %d 个商品。",
+	"Categories…":                        "分类…",
 }

@@ -48,6 +48,7 @@ func newProductsScreen(a *App) *productsScreen {
 		widget.NewButton(T("Import .xlsx/.csv"), s.onImport),
 		widget.NewButton(T("Export .xlsx"), s.onExport),
 		widget.NewButton(T("Download template"), s.onTemplate),
+		widget.NewButton(T("Categories…"), s.onCategories),
 	)
 	head, hl := row(productCols, []fyne.TextAlign{0, 0, 0, 0, fyne.TextAlignTrailing, fyne.TextAlignTrailing, 0})
 	for i, h := range []string{"Barcode", "Name", "Category", "Unit", "Price", "Member price", "Status"} {

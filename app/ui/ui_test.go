@@ -2,11 +2,13 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -434,5 +436,34 @@ func TestScanIntoDialogGoesToCounter(t *testing.T) {
 	c := f.app.checkout.cart
 	if len(c.Lines) != 2 || c.Lines[1].Barcode != "6903456789014" || c.Lines[0].Qty != pos.OnePiece {
 		t.Errorf("after a scan into the quantity dialog: %+v", c.Lines)
+	}
+}
+
+func TestCategoryRenameAndDeactivate(t *testing.T) {
+	f := newFixture(t)
+	p := f.app.products
+	p.show()
+	if err := f.db.AddCategory(context.Background(), "日用百货"); err != nil {
+		t.Fatal(err)
+	}
+	cats, _ := f.db.Categories(context.Background())
+	if !slices.Contains(cats, "日用百货") {
+		t.Errorf("categories %v", cats)
+	}
+	if err := p.changeCategory("饮料", func(pr *pos.Product) { pr.Category = "酒水饮料" }); err != nil {
+		t.Fatal(err)
+	}
+	cola, err := f.app.deps.Catalog.ByBarcode("6901234567892")
+	if err != nil || cola.Category != "酒水饮料" {
+		t.Errorf("after rename: %+v, %v", cola, err)
+	}
+	if err := p.changeCategory("零食", func(pr *pos.Product) { pr.Active = false }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.deps.Catalog.ByBarcode("6902345678903"); !errors.Is(err, pos.ErrInactive) {
+		t.Errorf("a product of a category taken off sale still sells: %v", err)
+	}
+	if pos.ValidateCategory("  ") == nil {
+		t.Error("a blank category was accepted")
 	}
 }
