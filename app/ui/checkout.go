@@ -190,7 +190,7 @@ func (s *checkoutScreen) showError(err error) {
 // onSearch runs search-as-you-type for anything that is not a plain code.
 func (s *checkoutScreen) onSearch(text string) {
 	q := strings.TrimSpace(text)
-	q, _ = splitQty(q)
+	q, _ = pos.SplitQty(q)
 	s.results, s.picked = nil, 0
 	if q != "" && !isDigits(q) {
 		s.results = s.app.deps.Catalog.Search(q, 8)
@@ -203,33 +203,14 @@ func (s *checkoutScreen) onSearch(text string) {
 
 func isDigits(s string) bool { return strings.Trim(s, "0123456789") == "" }
 
-// splitQty reads "3*6901234567892" or "0.356*苹果": a quantity typed before
-// the code. It returns the code part and the quantity text ("" if none).
-func splitQty(text string) (code, qty string) {
-	i := strings.IndexAny(text, "*xX×")
-	if i <= 0 {
-		return text, ""
-	}
-	q := strings.TrimSpace(text[:i])
-	if _, err := pos.ParseQty(q); err != nil {
-		return text, ""
-	}
-	_, size := utf8DecodeAt(text, i)
-	return strings.TrimSpace(text[i+size:]), q
-}
-
 // onEnter adds the scanned or typed code, or the picked search result.
 func (s *checkoutScreen) onEnter(text string) {
-	code, qtyText := splitQty(strings.TrimSpace(text))
+	code, qty := pos.SplitQty(text)
 	if code == "" {
 		return
 	}
-	qty := pos.Qty(0)
-	if qtyText != "" {
-		qty, _ = pos.ParseQty(qtyText) // splitQty checked it
-	}
 	p, err := s.app.deps.Catalog.ByBarcode(code)
-	if err != nil && qtyText == "" && len(s.cart.Lines) > 0 {
+	if err != nil && qty == 0 && len(s.cart.Lines) > 0 {
 		if _, _, perr := pos.RoutePaymentCode(code, pos.DefaultCodeRoutes); perr == nil {
 			s.startCodePayment(code) // the customer's 付款码, scanned straight after the goods
 			return
@@ -377,12 +358,20 @@ func (s *checkoutScreen) onClear() {
 	})
 }
 
-func (s *checkoutScreen) onQtyDialog() {
+// selectedLine returns the selected cart line, or tells the cashier to pick one.
+func (s *checkoutScreen) selectedLine() (pos.CartLine, bool) {
 	if s.selected < 0 || s.selected >= len(s.cart.Lines) {
 		s.showError(pos.ErrNoLine)
+		return pos.CartLine{}, false
+	}
+	return s.cart.Lines[s.selected], true
+}
+
+func (s *checkoutScreen) onQtyDialog() {
+	l, ok := s.selectedLine()
+	if !ok {
 		return
 	}
-	l := s.cart.Lines[s.selected]
 	s.askText(Tf("Quantity of %s (%s)", l.Name, l.Unit), l.Qty.String(), func(v string) error {
 		q, err := pos.ParseQty(v)
 		if err != nil {
@@ -394,11 +383,10 @@ func (s *checkoutScreen) onQtyDialog() {
 }
 
 func (s *checkoutScreen) onLineDiscount() {
-	if s.selected < 0 || s.selected >= len(s.cart.Lines) {
-		s.showError(pos.ErrNoLine)
+	l, ok := s.selectedLine()
+	if !ok {
 		return
 	}
-	l := s.cart.Lines[s.selected]
 	s.askText(Tf("Discount on %s: 10%% · 9折 · 5 (yuan)", l.Name), l.Discount.String(), func(v string) error {
 		d, err := pos.ParseDiscount(v)
 		if err != nil {

@@ -61,12 +61,7 @@ func (s *checkoutScreen) remaining() money.Fen {
 }
 
 // locked refuses changes to the lines once the customer has paid part.
-func (s *checkoutScreen) locked() error {
-	if pos.Paid(s.payments) > 0 || pos.Pending(s.payments) {
-		return pos.ErrCartLocked
-	}
-	return nil
-}
+func (s *checkoutScreen) locked() error { return pos.CheckEditable(s.payments) }
 
 // onPayCode opens the dialog that takes a customer's payment code (F9).
 func (s *checkoutScreen) onPayCode() {
