@@ -31,6 +31,9 @@ type App struct {
 	setup      *settingsScreen
 	hardware   *hardwareScreen
 	channels   *channelsScreen
+	reports    *reportsScreen
+	accounting *accountingScreen
+	syncing    *syncScreen
 	banner     *widget.Label
 	bannerBase string
 
@@ -79,6 +82,15 @@ func (a *App) build() {
 		a.channels = newChannelsScreen(a, a.deps.Channels)
 		items = append(items, container.NewTabItem(T("Payment channels"), a.channels.content))
 	}
+	if a.reports = newReportsScreen(a); a.reports != nil {
+		items = append(items, container.NewTabItem(T("Reports"), a.reports.content))
+	}
+	if a.accounting = newAccountingScreen(a); a.accounting != nil {
+		items = append(items, container.NewTabItem(T("Reconciliation"), a.accounting.content))
+	}
+	if a.syncing = newSyncScreen(a); a.syncing != nil {
+		items = append(items, container.NewTabItem(T("Sync"), a.syncing.content))
+	}
 	a.tabs = container.NewAppTabs(items...)
 	a.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -107,7 +119,7 @@ func (a *App) build() {
 	a.win.Canvas().Focus(a.checkout.scan)
 }
 
-// selectTab shows screen i (Ctrl+1…6).
+// selectTab shows screen i (Ctrl+1…9).
 func (a *App) selectTab(i int) {
 	a.tabs.SelectIndex(i)
 	if i == 0 {

@@ -53,8 +53,14 @@ type Deps struct {
 	// nil: assume online. LinkProviders are the channels shown.
 	Link          func(pos.Provider) pos.Link
 	LinkProviders []pos.Provider
-	CodeWait      time.Duration // how long a code payment may wait for the customer
-	QRWait        time.Duration // how long a dynamic QR is shown
+	Reports       SalesReports   // the sales reports screen; nil hides it
+	Accounting    AccountingDeps // the accountant's screen
+	Sync          SyncDeps       // the sync status screen (outbox, links)
+	Cards         CardDeps       // card payments at the checkout
+	Display       DisplayDeps    // the customer display window
+
+	CodeWait time.Duration // how long a code payment may wait for the customer
+	QRWait   time.Duration // how long a dynamic QR is shown
 
 	NewID func() string
 	Now   func() time.Time

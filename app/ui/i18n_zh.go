@@ -2,8 +2,11 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
-	"Zhanggui":    "掌柜",
-	"(demo data)": "（演示数据）",
+	"Reports":        "报表",
+	"Reconciliation": "对账",
+	"Sync":           "同步",
+	"Zhanggui":       "掌柜",
+	"(demo data)":    "（演示数据）",
 	"DEMO SHOP: demo data, receipts marked TRAINING": "演示小店：演示数据，小票标注“培训”",
 	"On duty: %s": "当班：%s",
 	"Checkout":    "收银",
