@@ -1,25 +1,17 @@
 package app
 
 import (
-	"cmp"
 	"context"
-	"crypto"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"zhanggui/pos"
 	"zhanggui/sync/alipay"
@@ -132,99 +124,26 @@ func busyCode(code string) bool {
 	return false
 }
 
-// probeWechatV3 queries order no over v3 (GET /v3/pay/transactions/
-// out-trade-no/{no}?mchid=…) and wants a signed 404 ORDER_NOT_EXIST.
-//
-// sync/wechatpay's client has no v3 query (it polls over v2), so this is a
-// second, minimal v3 signer (PROTOCOLS.md §2.2). wechatpay-go cannot stand
-// in: it returns error answers without verifying their signature, and a
-// 404 from anyone would pass.
+// probeWechatV3 queries order no over v3 and wants a signed answer: 200,
+// or 404 ORDER_NOT_EXIST for the unused number (wechatpay.Client.ProbeV3).
+// wechatpay-go cannot stand in: it returns error answers without verifying
+// their signature, and a 404 from anyone would pass.
 func probeWechatV3(ctx context.Context, cfg wechatpay.Config, no string) error {
-	key, err := parseRSAPrivate(cfg.MerchantPrivateKeyPEM)
+	client, err := wechatpay.New(cfg)
 	if err != nil {
 		return pos.ConnectionFailed(pos.Wechat, pos.FaultRefused, "", err)
 	}
-	pub, err := parseRSAPublic(cfg.WechatPayPublicKeyPEM)
-	if err != nil {
-		return pos.ConnectionFailed(pos.Wechat, pos.FaultUntrusted, "", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, cmp.Or(cfg.Timeout, wechatpay.DefaultTimeout))
-	defer cancel()
-	base := strings.TrimSuffix(cmp.Or(cfg.BaseURL, wechatpay.ProductionBaseURL), "/")
-	path := "/v3/pay/transactions/out-trade-no/" + url.PathEscape(no) + "?mchid=" + url.QueryEscape(cfg.MchID)
-	status, body, h, err := v3Get(ctx, base+path, v3Authorization(cfg, key, path), cfg.WechatPaySerial)
-	if err != nil {
-		return pos.ConnectionFailed(pos.Wechat, faultOf("", err), "", err)
-	}
-	var answer struct{ Code, Message string }
-	_ = json.Unmarshal(body, &answer) // an error body or a transaction; the status decides
-	said := strings.TrimSpace(strconv.Itoa(status) + " " + answer.Code)
-	if err := verifyV3Answer(h, body, pub, cfg.WechatPaySerial); err != nil {
-		return pos.ConnectionFailed(pos.Wechat, pos.FaultUntrusted, said, err)
-	}
+	status, code, msg, err := client.ProbeV3(ctx, no)
+	said := strings.TrimSpace(strconv.Itoa(status) + " " + code)
 	switch {
-	case status == http.StatusOK || status == http.StatusNotFound && answer.Code == "ORDER_NOT_EXIST":
+	case err != nil:
+		return pos.ConnectionFailed(pos.Wechat, faultOf("", err), said, err)
+	case status == http.StatusOK || status == http.StatusNotFound && code == "ORDER_NOT_EXIST":
 		return nil
 	case status == http.StatusTooManyRequests || status >= 500:
-		return pos.ConnectionFailed(pos.Wechat, pos.FaultBusy, said, errors.New(answer.Message))
+		return pos.ConnectionFailed(pos.Wechat, pos.FaultBusy, said, errors.New(msg))
 	case status >= 400 && status < 500:
-		return pos.ConnectionFailed(pos.Wechat, pos.FaultRefused, said, errors.New(answer.Message))
+		return pos.ConnectionFailed(pos.Wechat, pos.FaultRefused, said, errors.New(msg))
 	}
 	return pos.ConnectionFailed(pos.Wechat, pos.FaultNotGateway, said, fmt.Errorf("HTTP %d", status))
-}
-
-// v3Authorization is the WECHATPAY2-SHA256-RSA2048 header of a GET of
-// path (with its query): SHA256withRSA over GET\npath\nts\nnonce\n\n.
-func v3Authorization(cfg wechatpay.Config, key *rsa.PrivateKey, path string) string {
-	ts, n := strconv.FormatInt(time.Now().Unix(), 10), probeTradeNo()
-	sum := sha256.Sum256([]byte("GET\n" + path + "\n" + ts + "\n" + n + "\n\n"))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	if err != nil { // only with a broken key, which parseRSAPrivate refused
-		return ""
-	}
-	return fmt.Sprintf(`WECHATPAY2-SHA256-RSA2048 mchid="%s",nonce_str="%s",timestamp="%s",serial_no="%s",signature="%s"`,
-		cfg.MchID, n, ts, cfg.MerchantSerial, base64.StdEncoding.EncodeToString(sig))
-}
-
-// v3Get sends the signed GET and reads a bounded answer.
-func v3Get(ctx context.Context, u, auth, serial string) (int, []byte, http.Header, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	req.Header.Set("Authorization", auth)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Wechatpay-Serial", serial)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, body, resp.Header, err
-}
-
-// verifyV3Answer checks Wechatpay-Serial, -Timestamp (within 300 s) and
-// -Signature over TIMESTAMP\nNONCE\nBODY\n.
-func verifyV3Answer(h http.Header, body []byte, pub *rsa.PublicKey, serial string) error {
-	ts, n, sig := h.Get("Wechatpay-Timestamp"), h.Get("Wechatpay-Nonce"), h.Get("Wechatpay-Signature")
-	if ts == "" || n == "" || sig == "" {
-		return wechatpay.ErrUnsigned
-	}
-	if got := h.Get("Wechatpay-Serial"); got != serial {
-		return fmt.Errorf("%w: signed by %q, want %q", wechatpay.ErrBadSignature, got, serial)
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || time.Since(time.Unix(sec, 0)).Abs() >= 300*time.Second {
-		return fmt.Errorf("%w: timestamp %q is not within 5 minutes of the till's clock", wechatpay.ErrBadSignature, ts)
-	}
-	raw, err := base64.StdEncoding.DecodeString(sig)
-	if err != nil {
-		return fmt.Errorf("%w: not base64", wechatpay.ErrBadSignature)
-	}
-	sum := sha256.Sum256([]byte(ts + "\n" + n + "\n" + string(body) + "\n"))
-	if rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], raw) != nil {
-		return wechatpay.ErrBadSignature
-	}
-	return nil
 }

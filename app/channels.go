@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
@@ -25,6 +24,8 @@ import (
 	"zhanggui/sync/providersim"
 	"zhanggui/sync/unionpay"
 	"zhanggui/sync/wechatpay"
+
+	"zhanggui/sync/pemkey"
 )
 
 // simDefaultBase is where `zhanggui sim` listens without --addr.
@@ -218,55 +219,6 @@ func certSerial(certPEM string) (string, error) {
 	return strings.ToUpper(hex.EncodeToString(cert.SerialNumber.Bytes())), nil
 }
 
-// parseRSAPrivate reads an RSA private key in PKCS#1 or PKCS#8 PEM.
-func parseRSAPrivate(s string) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block")
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("not a private key: %w", err)
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("a %T, not an RSA key", k)
-	}
-	return rk, nil
-}
-
-// parseRSAPublic reads an RSA public key (PKIX or PKCS#1) or certificate.
-func parseRSAPublic(s string) (*rsa.PublicKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block")
-	}
-	var k any
-	var err error
-	switch block.Type {
-	case "CERTIFICATE":
-		var cert *x509.Certificate
-		if cert, err = x509.ParseCertificate(block.Bytes); err == nil {
-			k = cert.PublicKey
-		}
-	case "RSA PUBLIC KEY":
-		k, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	default:
-		k, err = x509.ParsePKIXPublicKey(block.Bytes)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("not a public key or certificate: %w", err)
-	}
-	rk, ok := k.(*rsa.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("a %T, not an RSA key", k)
-	}
-	return rk, nil
-}
-
 // importCredentialsDir reads the credentials a simulator wrote to its data
 // directory (credentials.json), so a trainer can point a till at
 // `zhanggui sim`. The gateways are the simulator's default address; if it
@@ -384,3 +336,8 @@ func parseAny(typ, s string) error {
 	}
 	return fmt.Errorf("a PEM %q is not a key or certificate the channels use", typ)
 }
+
+var (
+	parseRSAPrivate = pemkey.ParsePrivate
+	parseRSAPublic  = pemkey.ParsePublic
+)

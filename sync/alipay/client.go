@@ -6,10 +6,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"zhanggui/sync/pemkey"
 )
 
 // ProductionGateway is Alipay's OpenAPI gateway.
@@ -203,44 +203,6 @@ func verify(k *rsa.PublicKey, msg []byte, sigB64 string) error {
 	return nil
 }
 
-func parsePrivateKey(s string) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block")
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("not an RSA key")
-	}
-	return rk, nil
-}
-
-func parsePublicKey(s string) (*rsa.PublicKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block")
-	}
-	if k, err := x509.ParsePKCS1PublicKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKIXPublicKey(block.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	rk, ok := k.(*rsa.PublicKey)
-	if !ok {
-		return nil, errors.New("not an RSA key")
-	}
-	return rk, nil
-}
-
 // recentSet remembers the last n strings added, oldest forgotten first.
 type recentSet struct {
 	set   map[string]struct{}
@@ -263,3 +225,10 @@ func (r *recentSet) add(s string) {
 }
 
 func (r *recentSet) has(s string) bool { _, ok := r.set[s]; return ok }
+
+// The keys are read by the shared PEM reader (bare base64 from Alipay's
+// key tool too).
+var (
+	parsePrivateKey = pemkey.ParsePrivate
+	parsePublicKey  = pemkey.ParsePublic
+)

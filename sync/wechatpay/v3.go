@@ -7,10 +7,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,6 +17,8 @@ import (
 	"time"
 
 	"zhanggui/pos"
+
+	"zhanggui/sync/pemkey"
 )
 
 // maxSkew is how far a v3 answer's Wechatpay-Timestamp may be from the
@@ -90,7 +90,7 @@ func (c *Client) callV3(ctx context.Context, method, path string, body any) (v3A
 		return v3Answer{}, err
 	}
 	if err := c.verifyV3(hdr, resp); err != nil {
-		return v3Answer{status: status}, err
+		return v3Answer{status: status, body: resp}, err // the body only to say what came back
 	}
 	a := v3Answer{status: status, body: resp}
 	if status/100 != 2 {
@@ -260,50 +260,7 @@ func unknownV3(op, no string, a v3Answer, err error) (pos.ProviderResult, error)
 		pos.Errorf(pos.CodeUnavailable, "wechatpay: %s %s: %w", op, no, err)
 }
 
-func parsePrivateKey(s string) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block")
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("not an RSA key")
-	}
-	return rk, nil
-}
-
-// parsePublicKey reads an RSA public key or a certificate, in PEM.
-func parsePublicKey(s string) (*rsa.PublicKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block")
-	}
-	var k any
-	var err error
-	switch block.Type {
-	case "CERTIFICATE":
-		var cert *x509.Certificate
-		if cert, err = x509.ParseCertificate(block.Bytes); err == nil {
-			k = cert.PublicKey
-		}
-	case "RSA PUBLIC KEY":
-		k, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	default:
-		k, err = x509.ParsePKIXPublicKey(block.Bytes)
-	}
-	if err != nil {
-		return nil, err
-	}
-	rk, ok := k.(*rsa.PublicKey)
-	if !ok {
-		return nil, errors.New("not an RSA key")
-	}
-	return rk, nil
-}
+var (
+	parsePrivateKey = pemkey.ParsePrivate
+	parsePublicKey  = pemkey.ParsePublic
+)
