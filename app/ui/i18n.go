@@ -2,7 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	fynelang "fyne.io/fyne/v2/lang"
 )
 
 // The UI speaks Chinese by default and English on request. Every string a
@@ -19,6 +23,26 @@ func SetLanguage(l string) {
 		l = "zh"
 	}
 	lang.Store(l)
+	followInFyne(l)
+}
+
+// followInFyne makes Fyne's own words (the file dialogs' 打开/取消/保存)
+// speak the till's language rather than the system locale's, which on a
+// shop PC set up in English, or under LANG=C, would leave English buttons
+// in a Chinese screen. Fyne reads the locale from the environment whenever
+// translations are added.
+func followInFyne(l string) {
+	env, tag := "zh_CN.UTF-8", fyne.Locale("zh-Hans")
+	if l == "en" {
+		env, tag = "en_US.UTF-8", fyne.Locale("en")
+	}
+	if os.Getenv("LC_MESSAGES") == env {
+		return
+	}
+	_ = os.Setenv("LC_MESSAGES", env) // LC_ALL, when set, still wins
+	if err := fynelang.AddTranslationsForLocale([]byte("{}"), tag); err != nil {
+		fyne.LogError("ui: follow language in Fyne's dialogs", err)
+	}
 }
 
 // Language returns "zh" or "en".
