@@ -64,6 +64,9 @@ func TestScreenshots(t *testing.T) {
 			x(t, display, "xdotool", "windowfocus", "--sync", win)
 			x(t, display, "xdotool", "key", "ctrl+"+string(rune('1'+i)))
 		}
+		if name == "orders" { // open the latest order: its receipt as printed
+			x(t, display, "xdotool", "mousemove", "--window", win, "200", "146", "click", "1")
+		}
 		path := filepath.Join(outDir, name+".png")
 		prev = capture(t, display, path, prev)
 	}

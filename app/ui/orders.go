@@ -27,7 +27,7 @@ type ordersScreen struct {
 	search  *widget.Entry
 	list    *widget.List
 	summary *widget.Label
-	detail  *widget.Label
+	detail  *paperView // the receipt as printed, and the journal entry
 	msg     *widget.Label
 	content fyne.CanvasObject
 }
@@ -48,8 +48,7 @@ func newOrdersScreen(a *App) *ordersScreen {
 	s.list.OnSelected = func(i widget.ListItemID) { s.open(s.shown[i]) }
 	s.summary, s.msg = widget.NewLabel(""), widget.NewLabel("")
 	s.msg.Importance = widget.DangerImportance
-	s.detail = widget.NewLabel(T("Select an order to see it."))
-	s.detail.TextStyle.Monospace = false
+	s.detail = newPaperView(T("Select an order to see it."))
 	s.content = s.layout()
 	s.reload()
 	return s

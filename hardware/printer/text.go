@@ -59,6 +59,10 @@ func runeWidth(r rune) int {
 	return 2
 }
 
+// RuneColumns is the columns r takes on paper: 1 for ASCII, 2 for any
+// other character. An on-screen preview uses it to lay text out as printed.
+func RuneColumns(r rune) int { return runeWidth(r) }
+
 // width is the columns s takes on paper; s has been sanitized.
 func width(s string) int {
 	n := 0
