@@ -38,6 +38,7 @@ func commands() []command {
 		{"backup", "DEST: write a consistent copy of the database to DEST", runBackup},
 		{"restore", "FILE: replace the database with a verified backup (the till must be closed)", runRestore},
 		{"reconcile", "--date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE.xlsx: match the providers' bills with the ledger", runReconcile},
+		{"report", "--date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE.xlsx [--lang zh|en]: the sales report as a workbook", runReport},
 		{"bills", "import --provider alipay|wechat|acquirer FILE: import a bill file by hand", runBills},
 		{"resolve", "--who NAME --note TEXT KEY: mark a reconciliation difference resolved", runResolve},
 		{"version", "print the version", runVersion},

@@ -65,6 +65,7 @@ func runGUI(e *env, args []string) int {
 	deps.Hardware = hardwareDeps(pay.sim != nil)
 	deps.Channels = channelDeps(pay.vault)
 	deps.Link, deps.LinkProviders = pay.links.State, pay.linkProviders()
+	deps.Reports = reportsDeps(db)
 	if _, err := ui.New(deps, w); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1

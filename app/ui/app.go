@@ -100,6 +100,10 @@ func (a *App) build() {
 			a.products.show()
 		case a.hardware.content:
 			a.hardware.refresh()
+		default:
+			if a.reports != nil && t.Content == a.reports.content {
+				a.reports.reload() // sales made since it was last shown
+			}
 		}
 	}
 	a.banner = widget.NewLabel("")
