@@ -10,6 +10,8 @@ BIN   := bin/zhanggui
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev libpcsclite-dev linux-libc-dev
 # Tests: a real window under Xvfb, screenshots, PC/SC with virtual cards, zbar for comparison.
+# Run: aplay for the scan beeps (the till stays silent without it).
+RUN_PKGS   := alsa-utils
 TEST_PKGS  := xvfb xauth xdotool imagemagick pcscd vsmartcard-vpcd zbar-tools
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -43,6 +45,7 @@ build: deps-build
 	$(GO) build -o $(BIN) .
 
 run: build
+	$(call apt_install,$(RUN_PKGS))
 	./$(BIN)
 
 # Services for the tests: pcscd (its vpcd driver gives the virtual readers)
@@ -72,14 +75,16 @@ screenshot: deps-test build
 soak: deps-test
 	$(call with_services,ZHANGGUI_SOAK=$${SOAK:-2m} $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 0 ./sync/soak/)
 
-# Each parser's fuzz test for FUZZTIME (default 10s); the seeds also run in make test.
+# Every fuzz test in the tree (found, not listed, so none is forgotten) for
+# FUZZTIME each (default 10s); their seeds also run in make test.
+# FUZZ=FuzzVerifyNotification narrows it to the names matching.
 FUZZTIME ?= 10s
-FUZZ_TARGETS := ./pos/money:FuzzParse ./pos:FuzzParseQty ./pos:FuzzParseBarcode ./pos:FuzzParseDiscount \
-	./reports:FuzzImportCSV ./hardware/nfc:FuzzParse ./hardware/qr:FuzzDecode ./hardware/printer/escpostest:FuzzDecode \
-	./hardware/wedge:FuzzDetector ./sync/alipay:FuzzParseAlipayResponse ./sync/wechatpay:FuzzParseWechatXML
+FUZZ ?= .
 fuzz: deps-build
-	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
-		echo "== $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; done
+	@set -e; grep -rlE '^func Fuzz' --include='*_test.go' . | sort | while read -r f; do \
+		for fn in $$(grep -oE '^func Fuzz[A-Za-z0-9_]+' "$$f" | cut -c6- | grep -E '$(FUZZ)'); do \
+			echo "== $$(dirname $$f) $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f); \
+		done; done
 
 clean:
 	rm -rf bin

@@ -19,6 +19,8 @@ import (
 	"zhanggui/pos"
 	"zhanggui/reports"
 	"zhanggui/storage"
+	"zhanggui/sync/outbox"
+	"zhanggui/sync/settlement/reconcile"
 )
 
 // runGUI opens the till's window. With no configuration it opens the demo shop.
@@ -32,6 +34,11 @@ func runGUI(e *env, args []string) int {
 	defer logFile.Close()
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logFile, e.stderr), nil))
 	start := time.Now()
+	if applied, err := applyPendingRestore(e.dataDir); err != nil { // chosen in settings (app/restore.go)
+		log.Error("restore from backup failed; the database is unchanged", "err", err)
+	} else if applied {
+		log.Info("restored the backup chosen in settings; the old database is kept beside it")
+	}
 	db, err := openShop(ctx, e.dataDir, true)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
@@ -58,14 +65,35 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	defer pay.stop()
+	// Every job kind's handler is registered before the worker starts.
+	till := tillPayments{Service: pay.service, store: db}
+	cards, err := newCards(db, pay, e.dataDir, log)
+	if err == nil {
+		cards.register(pay.outbox) // offline captures to upload, card payments to resolve
+		deps.Cards, till.cards = cards.uiDeps(), cards.service
+	} else {
+		log.Warn("card payments off", "err", err)
+	}
+	bills := &reconcile.Service{DB: db, Sources: tillBillSources(pay), Now: time.Now}
+	pay.outbox.register(pos.JobDownloadBill, outbox.HandlerFunc(reconcile.BillJobHandler(bills, log)))
+	stopOutbox := pay.outbox.start(ctx, pay.service, pay.links)
+	defer stopOutbox() // before pay.stop: the worker ends before the providers
+	schedCtx, stopSchedule := context.WithCancel(ctx)
+	defer stopSchedule()
+	go reconcile.ScheduleBillJobs(schedCtx, db, reconcile.Channels(bills.Sources), time.Now, pay.outbox.worker.Wake, log)
+	deps.Sync = pay.outbox.syncDeps(pay.links)
+	deps.Restore = restoreDeps(e.dataDir)
 	stopBackups := startBackups(ctx, db, e.dataDir, log)
 	defer stopBackups()
-	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = pay.service, db, db, pay.phone(db)
+	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = till, db, db, pay.phone(db)
 	deps.OpenCamera = pay.openCamera()
 	deps.Hardware = hardwareDeps(pay.sim != nil)
 	deps.Channels = channelDeps(pay.vault)
 	deps.Link, deps.LinkProviders = pay.links.State, pay.linkProviders()
+	deps.Display, deps.Beep = displayDeps(st), scanBeep(log)
+	deps.Accounting = newAccountingDeps(db, bills.Sources)
 	deps.Reports = reportsDeps(db)
+	deps.Notices = pay.notices
 	if _, err := ui.New(deps, w); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1

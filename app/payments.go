@@ -23,21 +23,23 @@ import (
 )
 
 // paymentSetup is the payment side of a running till: the service the
-// screens use, the simulator in demo mode, and the sweeper.
+// screens use, the simulator in demo mode, the link monitor and the outbox.
 type paymentSetup struct {
 	service *payments.Service
 	vault   *storage.ChannelVault // the shop's channel settings, keys encrypted
 	sim     *providersim.Sim      // demo and training only
 	scene   *camera.PhoneScene    // the demo phone as the camera sees it
 	links   *linkstate.Monitor    // whether each provider is reachable
+	outbox  *outboxSetup          // drains the jobs that need the network
 	simURL  string
 	stop    func()
+	notices chan pos.PaymentNotice // for the checkout screen
 }
 
 // startPayments wires the providers. A demo shop talks to the built-in
 // simulator on loopback, through the same clients and wire protocols as a
-// real shop. The sweeper resolves payments left open (待确认) by a crash or
-// a network failure, at start and then every minute.
+// real shop. Payments left open (待确认) by a crash or a network failure
+// are resolved by the outbox worker, which the caller starts.
 func startPayments(ctx context.Context, db *storage.DB, st pos.Settings, dataDir string, log *slog.Logger) (*paymentSetup, error) {
 	ps := &paymentSetup{stop: func() {}}
 	providers := map[pos.Provider]payments.Provider{}
@@ -58,14 +60,22 @@ func startPayments(ctx context.Context, db *storage.DB, st pos.Settings, dataDir
 			return nil, err
 		}
 	}
-	ps.service = &payments.Service{Store: db, RefundStore: db, Providers: providers, Now: time.Now, NewID: newID}
 	ps.links = &linkstate.Monitor{Targets: ps.linkTargets(ctx, log)}
-	sweepCtx, cancel := context.WithCancel(ctx)
-	go ps.links.Run(sweepCtx)
+	// Open payments and pending refunds are resolved by the outbox worker
+	// (app/outbox.go says why it replaces the minute sweeper); its start
+	// runs it.
+	ps.outbox = newOutbox(db, log)
+	store, refunds := ps.outbox.stores(payments.DefaultPolicy())
+	ps.service = &payments.Service{Store: store, RefundStore: refunds, Providers: reportLinks(providers, ps.links),
+		Now: time.Now, NewID: newID, Sales: db, OnNotice: ps.tellNotice(log)}
+	if err := ps.startNotify(ctx, providers, log); err != nil {
+		ps.stop()
+		return nil, err
+	}
+	linkCtx, cancel := context.WithCancel(ctx)
+	go ps.links.Run(linkCtx)
 	stopSim := ps.stop
-	done := make(chan struct{})
-	go func() { defer close(done); sweep(sweepCtx, ps.service, log) }()
-	ps.stop = func() { cancel(); <-done; stopSim() }
+	ps.stop = func() { cancel(); stopSim() }
 	return ps, nil
 }
 
@@ -119,33 +129,6 @@ func (ps *paymentSetup) simProviders(providers map[pos.Provider]payments.Provide
 	}
 	providers[pos.UnionPay], providers[pos.ECNY] = acq, acq
 	return nil
-}
-
-// sweep resolves open payments now and then every minute until ctx ends.
-func sweep(ctx context.Context, svc *payments.Service, log *slog.Logger) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		open, err := svc.Recover(ctx)
-		if err == nil {
-			var refunds []pos.Refund
-			refunds, err = svc.ResolveRefunds(ctx)
-			if len(refunds) > 0 {
-				log.Info("refunds still pending", "count", len(refunds))
-			}
-		}
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("payment sweep", "err", err)
-		case len(open) > 0:
-			log.Info("payments still to be confirmed", "count", len(open))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // linkTargets are the gateways to probe: the simulator's in a demo shop,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"zhanggui/pos"
 	"zhanggui/storage"
 	"zhanggui/sync/settlement"
 	"zhanggui/sync/settlement/reconcile"
@@ -28,10 +27,9 @@ func reconcileDeps(e *env) reconcile.Deps {
 		e.log.Warn("payment channels", "err", err)
 		return d
 	}
-	for p, ch := range map[pos.Provider]settlement.Channel{pos.Alipay: settlement.Alipay, pos.Wechat: settlement.Wechat} {
-		if src, ok := clients[p].(reconcile.BillSource); ok {
-			d.Sources[ch] = src
-		}
+	d.Sources = billSources(clients) // accounting.go: the acquirer's too
+	if d.Config, err = reconcile.StoredConfig(context.Background(), db); err != nil {
+		e.log.Warn("fee rates", "err", err) // the default rates still reconcile
 	}
 	return d
 }

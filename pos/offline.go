@@ -50,12 +50,12 @@ var (
 	// ErrOfflineCode refuses a payment code or dynamic QR while the
 	// channel is offline: a code is single-use and expires in a minute, so
 	// it cannot be stored and charged later.
-	ErrOfflineCode        = Errorf(CodeInvalid, "pos: payment codes need the network; the channel is offline")
-	ErrOfflineFloor       = Errorf(CodeInvalid, "pos: offline card payment over the floor limit")
-	ErrOfflineExposure    = Errorf(CodeInvalid, "pos: offline card exposure limit reached")
-	ErrOfflineCardDay     = Errorf(CodeInvalid, "pos: offline payments per card per day reached")
-	ErrOfflineTooOld      = Errorf(CodeInvalid, "pos: an offline card payment is past its upload deadline")
-	errOfflineLimitsWrong = Errorf(CodeInvalid, "pos: offline card limits out of range")
+	ErrOfflineCode     = Errorf(CodeInvalid, "pos: payment codes need the network; the channel is offline")
+	ErrOfflineFloor    = Errorf(CodeInvalid, "pos: offline card payment over the floor limit")
+	ErrOfflineExposure = Errorf(CodeInvalid, "pos: offline card exposure limit reached")
+	ErrOfflineCardDay  = Errorf(CodeInvalid, "pos: offline payments per card per day reached")
+	ErrOfflineTooOld   = Errorf(CodeInvalid, "pos: an offline card payment is past its upload deadline")
+	ErrOfflineLimits   = Errorf(CodeInvalid, "pos: offline card limits out of range")
 )
 
 // OfflineReason returns the cashier's words for an error of the offline
@@ -92,10 +92,10 @@ func CheckOnlinePayment(p Provider, mode PaymentMode, link Link) error {
 // the acquirer cannot be reached: approved by the card (TC) now, uploaded
 // later, at the merchant's risk until the upload clears. Set in settings.
 type OfflineLimits struct {
-	FloorFen         money.Fen     // one payment at most this much (the card's floor limit may be lower)
-	TotalExposureFen money.Fen     // Σ offline payments not yet uploaded, this one included
-	PerCardPerDay    int           // offline payments of one card in one business day
-	MaxAge           time.Duration // the oldest not yet uploaded; past it, no more offline payments
+	FloorFen         money.Fen     `json:"floor_fen"`          // one payment at most this much (the card's floor limit may be lower)
+	TotalExposureFen money.Fen     `json:"total_exposure_fen"` // Σ offline payments not yet uploaded, this one included
+	PerCardPerDay    int           `json:"per_card_per_day"`   // offline payments of one card in one business day
+	MaxAge           time.Duration `json:"max_age_ns"`         // the oldest not yet uploaded; past it, no more offline payments
 }
 
 // DefaultOfflineLimits are safe for a small shop: ¥300 a payment, ¥2,000
@@ -109,12 +109,12 @@ func DefaultOfflineLimits() OfflineLimits {
 func (l OfflineLimits) Validate() error {
 	switch {
 	case l.FloorFen < 0 || l.TotalExposureFen < 0 || l.PerCardPerDay < 0 || l.MaxAge < 0:
-		return Errorf(CodeInvalid, "pos: offline limits %+v: negative: %w", l, errOfflineLimitsWrong)
+		return Errorf(CodeInvalid, "pos: offline limits %+v: negative: %w", l, ErrOfflineLimits)
 	case l.FloorFen > l.TotalExposureFen:
 		return Errorf(CodeInvalid, "pos: offline floor %v above the total exposure %v: %w",
-			l.FloorFen, l.TotalExposureFen, errOfflineLimitsWrong)
+			l.FloorFen, l.TotalExposureFen, ErrOfflineLimits)
 	case l.TotalExposureFen > money.MaxFen:
-		return Errorf(CodeInvalid, "pos: offline exposure %v: %w", l.TotalExposureFen, errOfflineLimitsWrong)
+		return Errorf(CodeInvalid, "pos: offline exposure %v: %w", l.TotalExposureFen, ErrOfflineLimits)
 	}
 	return nil
 }

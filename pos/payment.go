@@ -16,6 +16,7 @@ const (
 	Wechat   Provider = "wechat"
 	UnionPay Provider = "unionpay" // UnionPay QR codes, through the acquirer
 	ECNY     Provider = "ecny"     // e-CNY codes, through the acquirer
+	Card     Provider = "card"     // contactless bank cards, through the acquirer
 )
 
 // TenderKind returns the tender a payment at p is booked as.
@@ -29,6 +30,8 @@ func (p Provider) TenderKind() TenderKind {
 		return TenderUnionPay
 	case ECNY:
 		return TenderECNY
+	case Card:
+		return TenderCard
 	}
 	return ""
 }
@@ -117,6 +120,7 @@ type PaymentMode string
 const (
 	ModeCode PaymentMode = "code" // B扫C: the cashier scans the customer's code
 	ModeQR   PaymentMode = "qr"   // C扫B: the customer scans the shop's dynamic QR
+	ModeCard PaymentMode = "card" // a contactless bank card tapped on the reader
 )
 
 // Payment is one attempt at a provider. ID is the out_trade_no: made by the

@@ -22,6 +22,8 @@ type Settings struct {
 	TillCode      string       `json:"till_code"`
 	TimeZone      string       `json:"time_zone"` // IANA name; Asia/Shanghai
 	Demo          bool         `json:"demo"`      // the built-in demo shop
+	// OfflineCards bound the card payments approved offline (pos/offline.go).
+	OfflineCards OfflineLimits `json:"offline_cards"`
 }
 
 // DefaultSettings are a new shop's settings.
@@ -30,6 +32,7 @@ func DefaultSettings() Settings {
 		ShopName: "掌柜小店", ReceiptFooter: "谢谢惠顾，欢迎再来！", PrinterKind: "none",
 		PaperWidth: 58, Language: "zh", CashRounding: RoundNone,
 		StoreCode: "01", TillCode: "01", TimeZone: "Asia/Shanghai",
+		OfflineCards: DefaultOfflineLimits(),
 	}
 }
 
@@ -59,7 +62,7 @@ func (s Settings) Validate() error {
 	if _, err := time.LoadLocation(s.TimeZone); err != nil {
 		return Errorf(CodeInvalid, "pos: settings: time zone %q: %w", s.TimeZone, err)
 	}
-	return nil
+	return s.OfflineCards.Validate()
 }
 
 func code2(s string) bool { return len(s) == 2 && strings.Trim(s, "0123456789") == "" }

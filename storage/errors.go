@@ -29,7 +29,8 @@ var (
 
 // classify gives a SQLite error the pos.Code that decides what happens next:
 // a duplicate key is a conflict, a busy file is worth retrying later, a
-// damaged file is ErrCorrupt. Other errors pass unchanged (CodeInternal).
+// damaged file is ErrCorrupt, a full disk pos.ErrDiskFull. Other errors
+// pass unchanged (CodeInternal).
 func classify(err error) error {
 	var se sqlite3.Error
 	if err == nil || !errors.As(err, &se) {
@@ -42,6 +43,8 @@ func classify(err error) error {
 		return pos.Errorf(pos.CodeUnavailable, "database busy: %w", err)
 	case se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB:
 		return fmt.Errorf("%w: %w", ErrCorrupt, err)
+	case se.Code == sqlite3.ErrFull: // the transaction was rolled back whole
+		return fmt.Errorf("%w: %w", pos.ErrDiskFull, err)
 	}
 	return err
 }

@@ -14,38 +14,55 @@ import (
 // that transaction. Inside it, the refunds of the tender are summed again:
 // no refund is ever stored that takes more than the tender paid.
 func (db *DB) SaveRefund(ctx context.Context, r pos.Refund, p *pos.Payment) error {
+	return db.SaveRefundWithJobs(ctx, r, p)
+}
+
+// SaveRefundWithJobs is SaveRefund that also enqueues jobs in the same
+// transaction: a refund saved as pending and the outbox job that asks the
+// provider about it, should the till die or the link drop before the
+// answer, exist together or not at all.
+func (db *DB) SaveRefundWithJobs(ctx context.Context, r pos.Refund, p *pos.Payment, jobs ...pos.Job) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
 	}
 	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
 
-	const q = `INSERT INTO refunds (id, sale_id, tender, payment_id, kind, amount_fen, state, reason, at, entry_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, entry_id = excluded.entry_id`
-	_, err = tx.ExecContext(ctx, q, r.ID, r.SaleID, r.Tender, r.PaymentID, string(r.Kind), int64(r.Amount),
-		string(r.State), r.Reason, formatTime(r.At), r.Entry.ID)
-	if err != nil {
-		return fmt.Errorf("storage: save refund %s: %w", r.ID, classify(err))
-	}
-	if err := checkRefundable(ctx, tx, r); err != nil {
+	if err := saveRefund(ctx, tx, r, p); err != nil {
 		return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
 	}
-	if r.State == pos.RefundDone {
-		if err := r.Entry.Validate(); err != nil {
-			return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
-		}
-		if err := insertEntry(ctx, tx, r.Entry); err != nil {
-			return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
-		}
-	}
-	if p != nil {
-		if err := savePayment(ctx, tx, *p); err != nil {
-			return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
-		}
+	if err := enqueue(ctx, tx, jobs...); err != nil {
+		return fmt.Errorf("storage: save refund %s: %w", r.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: save refund %s: commit: %w", r.ID, classify(err))
+	}
+	return nil
+}
+
+// saveRefund writes r, its entry when done, and p if not nil, inside tx.
+func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error {
+	const q = `INSERT INTO refunds (id, sale_id, tender, payment_id, kind, amount_fen, state, reason, at, entry_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, entry_id = excluded.entry_id`
+	_, err := tx.ExecContext(ctx, q, r.ID, r.SaleID, r.Tender, r.PaymentID, string(r.Kind), int64(r.Amount),
+		string(r.State), r.Reason, formatTime(r.At), r.Entry.ID)
+	if err != nil {
+		return fmt.Errorf("refund: %w", classify(err))
+	}
+	if err := checkRefundable(ctx, tx, r); err != nil {
+		return err
+	}
+	if r.State == pos.RefundDone {
+		if err := r.Entry.Validate(); err != nil {
+			return err
+		}
+		if err := insertEntry(ctx, tx, r.Entry); err != nil {
+			return err
+		}
+	}
+	if p != nil {
+		return savePayment(ctx, tx, *p)
 	}
 	return nil
 }

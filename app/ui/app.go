@@ -43,6 +43,8 @@ type App struct {
 	phone   *phoneWindow
 	camScan *cameraScan // the camera scanning for a payment code, if any
 	ask     *askState   // the open input dialog, if any
+
+	display *customerDisplay // the customer display; nil when off
 }
 
 // New builds the screens into win. The caller shows the window.
@@ -60,7 +62,9 @@ func New(deps Deps, win fyne.Window) (*App, error) {
 	a.build()
 	go a.watchPrints()
 	go a.watchLinks()
+	go a.watchNotices()
 	a.showPhone()
+	a.showDisplay()
 	return a, nil
 }
 
@@ -104,6 +108,12 @@ func (a *App) build() {
 			if a.reports != nil && t.Content == a.reports.content {
 				a.reports.reload() // sales made since it was last shown
 			}
+			if a.accounting != nil && t.Content == a.accounting.content && a.accounting.bar.Hidden {
+				a.accounting.load() // what the morning's bill jobs reconciled
+			}
+		}
+		if a.syncing != nil {
+			a.syncing.visible(t.Content == a.syncing.content) // live only while shown
 		}
 	}
 	a.banner = widget.NewLabel("")
@@ -147,6 +157,7 @@ func (a *App) showTitle() {
 
 // showBanner shows who is on duty and, when known, the channels' links.
 func (a *App) showBanner(links string) {
+	links = a.withSyncBadge(links) // 待同步 N
 	if links == "" {
 		a.banner.SetText(a.bannerBase)
 		return

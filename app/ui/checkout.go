@@ -100,6 +100,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F12", "Cash", s.onPayCash),
 		keyButton("F9", "Scan payment code", s.onPayCode),
 		keyButton("F11", "Show QR to pay", s.onChooseQR),
+		keyButton("F1", "Bank card", s.onPayCard),
 		keyButton("", "To be confirmed", s.onPending),
 		keyButton("F3", "Quantity", s.onQtyDialog),
 		keyButton("F4", "Line discount", s.onLineDiscount),
@@ -175,6 +176,7 @@ func (s *checkoutScreen) refresh() {
 	} else {
 		s.lines.UnselectAll()
 	}
+	s.app.display.cart(s.cart, s.lastSale)
 }
 
 // showError tells the cashier what went wrong, and logs it in full.
@@ -212,11 +214,13 @@ func (s *checkoutScreen) onEnter(text string) {
 	p, err := s.app.deps.Catalog.ByBarcode(code)
 	if err != nil && qty == 0 && len(s.cart.Lines) > 0 {
 		if _, _, perr := pos.RoutePaymentCode(code, pos.DefaultCodeRoutes); perr == nil {
+			s.app.beep(true)
 			s.startCodePayment(code) // the customer's 付款码, scanned straight after the goods
 			return
 		}
 	}
 	if pos.ErrorCode(err) != pos.CodeNotFound && err != nil && len(s.results) == 0 {
+		s.app.beep(false)
 		s.showError(err)
 		return
 	}
@@ -224,6 +228,7 @@ func (s *checkoutScreen) onEnter(text string) {
 		p, err = s.results[min(s.picked, len(s.results)-1)], nil
 	}
 	if err != nil {
+		s.app.beep(false)
 		s.showError(err)
 		return
 	}
@@ -250,6 +255,7 @@ func (s *checkoutScreen) addProduct(p pos.Product, qty pos.Qty) {
 		err = s.cart.Add(p, qty)
 	}
 	s.showError(err)
+	s.app.beep(err == nil)
 	if err == nil {
 		s.scan.SetText("")
 		s.change.Text, s.lastInfo.Text = "", ""
@@ -283,7 +289,7 @@ func (s *checkoutScreen) onKey(k fyne.KeyName) bool {
 		fyne.KeyF2: func() { s.app.win.Canvas().Focus(s.scan) }, fyne.KeyF3: s.onQtyDialog,
 		fyne.KeyF4: s.onLineDiscount, fyne.KeyF5: s.onOrderDiscount, fyne.KeyF6: s.onHold,
 		fyne.KeyF7: s.onResume, fyne.KeyF8: s.onClear, fyne.KeyF10: s.onReprint, fyne.KeyF12: s.onPayCash,
-		fyne.KeyF9: s.onPayCode, fyne.KeyF11: s.onChooseQR,
+		fyne.KeyF9: s.onPayCode, fyne.KeyF11: s.onChooseQR, fyne.KeyF1: s.onPayCard,
 		fyne.KeyDelete: s.onRemove, fyne.KeyUp: func() { s.move(-1) }, fyne.KeyDown: func() { s.move(1) },
 		fyne.KeyEscape: func() { s.scan.SetText(""); s.showError(nil) },
 	}

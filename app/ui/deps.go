@@ -56,8 +56,14 @@ type Deps struct {
 	Reports       SalesReports   // the sales reports screen; nil hides it
 	Accounting    AccountingDeps // the accountant's screen
 	Sync          SyncDeps       // the sync status screen (outbox, links)
+	Restore       RestoreDeps    // Settings → 从备份恢复… (app/ui/restore.go)
 	Cards         CardDeps       // card payments at the checkout
 	Display       DisplayDeps    // the customer display window
+	// Notices tells the checkout what happened to payments nobody waited
+	// for (a late success, its automatic refund); nil: none.
+	Notices <-chan pos.PaymentNotice
+	// Beep sounds scan feedback (true: taken, false: refused); nil is silent.
+	Beep func(ok bool)
 
 	CodeWait time.Duration // how long a code payment may wait for the customer
 	QRWait   time.Duration // how long a dynamic QR is shown

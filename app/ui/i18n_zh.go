@@ -2,6 +2,19 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
+	"Offline card payments": "银行卡脱机收款",
+	"Per payment up to ¥":   "单笔上限（元）",
+	"All waiting up to ¥":   "待上送总额上限（元）",
+	"Per card per day":      "每卡每天笔数",
+	"Upload within (hours)": "须在几小时内上送",
+	"Offline card limits: whole numbers, none negative, and one payment not above the total.":           "脱机限额：不能为负数，单笔上限不能高于总额上限。",
+	"A late %s payment of %s arrived for a held sale; resume it (F7) to finish.":                        "挂起的订单收到一笔迟到的%s付款 %s，请取单（F7）完成收款。",
+	"A late %s payment of %s arrived after the sale was settled; it is being refunded to the customer.": "一笔迟到的%s付款 %s 在本单用其他方式结清后到账，正在自动退回顾客。",
+	"The late %s payment of %s was refunded to the customer.":                                           "迟到的%s付款 %s 已自动退回顾客。",
+	"Refund by hand": "请人工退款",
+	"%s refused to refund a late payment of %s (order %s). Return the money to the customer another way and note it.": "%s拒绝退回一笔迟到的付款 %s（商户订单号 %s）。请用其他方式把钱退还顾客并记录。",
+	"Check this payment": "请核对这笔支付",
+	"%s says payment %s of %s was paid, but the till had cancelled it. Nothing was booked: check it with the provider.": "%s称支付 %s（%s）已付款，但收银台已将其撤销。系统未记账，请向支付机构核实。",
 	"Reports":        "报表",
 	"Reconciliation": "对账",
 	"Sync":           "同步",

@@ -41,12 +41,14 @@ var sentinelMessages = []struct {
 	{pos.ErrBadBarcode, "Barcode misread (bad check digit or characters). Scan again."},
 	{pos.ErrOfflineCode, "Network down: payment codes need the network (single-use, cannot be charged later). Take cash."},
 	{pos.ErrEmptyCart, "The sale is empty. Scan an item first."},
+	{pos.ErrOfflineLimits, "Offline card limits: whole numbers, none negative, and one payment not above the total."},
 	{pos.ErrBadQty, "Quantity must be a positive number, at most 3 decimals."},
 	{pos.ErrWholeQtyNeeded, "This item is sold by the piece: enter a whole number."},
 	{pos.ErrBadDiscount, "Discount examples: 10% · 9折 · 5 (yuan)."},
 	{pos.ErrUnderpaid, "The amount received is less than the amount due."},
 	{pos.ErrNoLine, "Select a line first (↑/↓)."},
 	{pos.ErrInactive, "This product is deactivated."},
+	{pos.ErrDiskFull, "Disk full: this sale was not charged. Free some disk space and try again."},
 }
 
 // printerMessage tells the cashier what the printer needs.

@@ -102,10 +102,12 @@ func (s *checkoutScreen) onPayCode() {
 		if cam != nil {
 			cam.stop()
 		}
+		s.app.display.cart(s.cart, nil)
 	})
 	s.app.camScan = cam
 	dlg.Resize(fyne.NewSize(480, 160))
 	dlg.Show()
+	s.app.display.askCode(s.remaining())
 	s.app.win.Canvas().Focus(e)
 }
 
@@ -184,6 +186,7 @@ func (s *checkoutScreen) newPayDialog(title string, amount money.Fen) *payDialog
 	pd.dlg = dialog.NewCustomWithoutButtons(title, body, s.app.win)
 	pd.dlg.Resize(fyne.NewSize(460, 520))
 	pd.dlg.Show()
+	s.app.display.paying(amount)
 	return pd
 }
 
@@ -226,6 +229,7 @@ func (s *checkoutScreen) showProgress(pd *payDialog, p pos.Payment) {
 	if left > 0 && !p.State.Final() {
 		pd.detail.SetText(Tf("Waiting up to %d s more", int(left.Seconds())))
 	}
+	s.app.display.progress(p, pd.started.Add(wait))
 }
 
 func (s *checkoutScreen) showQR(pd *payDialog, content string) {
@@ -237,6 +241,7 @@ func (s *checkoutScreen) showQR(pd *payDialog, content string) {
 	pd.qr.Image = q.Image(300)
 	pd.qr.Show()
 	pd.qr.Refresh()
+	pd.dlg.Refresh() // lays the dialog out again around the QR that was hidden
 }
 
 // finishPayment acts on the outcome: a paid customer always ends with a
@@ -249,7 +254,7 @@ func (s *checkoutScreen) finishPayment(pd *payDialog, p pos.Payment, err error) 
 	pd.qr.Hide()
 	s.loadPayments()
 	switch {
-	case err != nil && p.ID == "":
+	case err != nil && (p.ID == "" || !s.stored(p)): // never saved, so never sent (e.g. a full disk)
 		pd.status.SetText(cashierMessage(err))
 		pd.detail.SetText(T("Nothing was charged."))
 	case p.State == pos.PaySucceeded:
@@ -268,6 +273,18 @@ func (s *checkoutScreen) finishPayment(pd *payDialog, p pos.Payment, err error) 
 		s.app.deps.Log.Warn("payment", "id", p.ID, "state", p.State, "err", err)
 	}
 	s.refresh()
+	s.app.display.done(p, err, s.remaining())
+}
+
+// stored reports whether p reached the store. The service saves every
+// payment before its request leaves the till, so one the store lacks was
+// never sent to the provider.
+func (s *checkoutScreen) stored(p pos.Payment) bool {
+	if s.app.deps.PaymentStore == nil {
+		return true
+	}
+	_, err := s.app.deps.PaymentStore.Payment(context.Background(), p.ID)
+	return pos.ErrorCode(err) != pos.CodeNotFound
 }
 
 // afterPaid completes the sale when the payments cover it, or says what is left.
@@ -344,7 +361,7 @@ func (s *checkoutScreen) online(code string, mode pos.PaymentMode, provider pos.
 		}
 		provider = p
 	}
-	return pos.CheckOnlinePayment(provider, mode, s.app.deps.Link(provider))
+	return s.app.display.offline(pos.CheckOnlinePayment(provider, mode, s.app.deps.Link(provider)))
 }
 
 // linkText is the channels' reachability for the counter: 支付宝 在线 · 微信支付 离线.

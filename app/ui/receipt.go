@@ -49,7 +49,7 @@ func receiptDoc(s *pos.Sale, st pos.Settings) printer.Doc {
 		}
 		d.Tenders = append(d.Tenders, printer.Row{Label: T(tenderNames[t.Kind]), Value: amount.String()})
 		if t.Ref != "" {
-			d.Tenders = append(d.Tenders, printer.Row{Label: "", Value: t.Ref})
+			d.Tenders = append(d.Tenders, printer.Row{Label: "", Value: tenderRef(t)})
 		}
 	}
 	if c := s.Change(); c > 0 {

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/pos"
+	"zhanggui/pos/money"
 )
 
 // settingsScreen edits the shop's settings.
@@ -18,10 +21,13 @@ type settingsScreen struct {
 	app                                    *App
 	shop, address, taxNo, header, footer   *widget.Entry
 	printerTarget, storeCode, tillCode, tz *widget.Entry
-	printerKind, paper, language, rounding *widget.RadioGroup
-	largeFont                              *widget.Check
-	msg                                    *widget.Label
-	content                                fyne.CanvasObject
+	// offline card limits: one payment (yuan), all waiting (yuan), per card
+	// per day, hours before upload
+	offFloor, offTotal, offPerCard, offHours *widget.Entry
+	printerKind, paper, language, rounding   *widget.RadioGroup
+	largeFont                                *widget.Check
+	msg                                      *widget.Label
+	content                                  fyne.CanvasObject
 }
 
 // Choices shown on screen, and what each stores.
@@ -65,7 +71,7 @@ func radioValue(r *widget.RadioGroup, cs []choice) string {
 func newSettingsScreen(a *App) *settingsScreen {
 	s := &settingsScreen{app: a}
 	for _, e := range []**widget.Entry{&s.shop, &s.address, &s.taxNo, &s.header, &s.footer,
-		&s.printerTarget, &s.storeCode, &s.tillCode, &s.tz} {
+		&s.printerTarget, &s.storeCode, &s.tillCode, &s.tz, &s.offFloor, &s.offTotal, &s.offPerCard, &s.offHours} {
 		*e = widget.NewEntry()
 	}
 	s.printerKind, s.paper = radio(printerKinds), radio(paperWidths)
@@ -84,11 +90,14 @@ func newSettingsScreen(a *App) *settingsScreen {
 		widget.NewFormItem(T("Display"), s.largeFont), widget.NewFormItem(T("Store / till code"),
 			container.NewGridWithColumns(2, s.storeCode, s.tillCode)),
 		widget.NewFormItem(T("Time zone"), s.tz),
+		widget.NewFormItem(T("Offline card payments"), container.NewGridWithColumns(4,
+			labelled(T("Per payment up to ¥"), s.offFloor), labelled(T("All waiting up to ¥"), s.offTotal),
+			labelled(T("Per card per day"), s.offPerCard), labelled(T("Upload within (hours)"), s.offHours))),
 	)
 	save := widget.NewButton(T("Save settings"), func() { _ = s.save() })
 	save.Importance = widget.HighImportance
 	backup := widget.NewButton(T("Back up now…"), s.onBackup)
-	s.content = container.NewBorder(nil, container.NewVBox(s.msg, container.NewHBox(save, backup)), nil, nil,
+	s.content = container.NewBorder(nil, container.NewVBox(s.msg, container.NewHBox(save, backup, s.restoreButton())), nil, nil,
 		container.NewVScroll(form))
 	return s
 }
@@ -108,6 +117,16 @@ func (s *settingsScreen) show(st pos.Settings) {
 	setRadio(s.language, languages, st.Language)
 	setRadio(s.rounding, roundings, string(st.CashRounding))
 	s.largeFont.SetChecked(st.LargeFont)
+	l := st.OfflineCards
+	s.offFloor.SetText(l.FloorFen.String())
+	s.offTotal.SetText(l.TotalExposureFen.String())
+	s.offPerCard.SetText(strconv.Itoa(l.PerCardPerDay))
+	s.offHours.SetText(strconv.Itoa(int(l.MaxAge.Hours())))
+}
+
+// labelled puts a small caption above an entry.
+func labelled(caption string, e *widget.Entry) fyne.CanvasObject {
+	return container.NewVBox(widget.NewLabel(caption), e)
 }
 
 // read returns the settings as entered on the screen.
@@ -127,9 +146,34 @@ func (s *settingsScreen) read() pos.Settings {
 	return st
 }
 
+// readOfflineLimits reads the offline card limits as entered.
+func (s *settingsScreen) readOfflineLimits() (pos.OfflineLimits, error) {
+	var l pos.OfflineLimits
+	var err error
+	if l.FloorFen, err = money.Parse(s.offFloor.Text); err != nil {
+		return l, pos.Errorf(pos.CodeInvalid, "ui: offline limit per payment: %v: %w", err, pos.ErrOfflineLimits)
+	}
+	if l.TotalExposureFen, err = money.Parse(s.offTotal.Text); err != nil {
+		return l, pos.Errorf(pos.CodeInvalid, "ui: offline limit in all: %v: %w", err, pos.ErrOfflineLimits)
+	}
+	if l.PerCardPerDay, err = strconv.Atoi(strings.TrimSpace(s.offPerCard.Text)); err != nil {
+		return l, pos.Errorf(pos.CodeInvalid, "ui: offline payments per card per day %q: %w", s.offPerCard.Text, pos.ErrOfflineLimits)
+	}
+	hours, err := strconv.Atoi(strings.TrimSpace(s.offHours.Text))
+	if err != nil {
+		return l, pos.Errorf(pos.CodeInvalid, "ui: offline upload hours %q: %w", s.offHours.Text, pos.ErrOfflineLimits)
+	}
+	l.MaxAge = time.Duration(hours) * time.Hour
+	return l, nil
+}
+
 func (s *settingsScreen) save() error {
 	st := s.read()
-	err := st.Validate()
+	var err error
+	st.OfflineCards, err = s.readOfflineLimits()
+	if err == nil {
+		err = st.Validate()
+	}
 	if err == nil {
 		err = s.app.deps.Settings.SaveSettings(context.Background(), st)
 	}

@@ -36,11 +36,17 @@ type live struct {
 type lossy struct {
 	match []string
 	drop  int
+	// down fails the requests whose form contains one of these before
+	// they leave: the link is down (set before the requests run).
+	down []string
 }
 
 func (l *lossy) RoundTrip(req *http.Request) (*http.Response, error) {
 	body, _ := io.ReadAll(req.Body) // a test request: its body is small and in memory
 	req.Body = io.NopCloser(bytes.NewReader(body))
+	if containsAny(req.URL.RawQuery+string(body), l.down) {
+		return nil, errors.New("test: network unreachable")
+	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err == nil && l.drop > 0 && containsAny(req.URL.RawQuery+string(body), l.match) {
 		l.drop--
@@ -62,7 +68,7 @@ func containsAny(s string, subs []string) bool {
 func newLive(t *testing.T) *live {
 	t.Helper()
 	db := storagetest.NewDB(t)
-	sim, err := providersim.New(providersim.Config{DataDir: t.TempDir()})
+	sim, err := providersim.New(providersim.Config{DataDir: simKeys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,6 +110,13 @@ func (s *Service) settle(ctx context.Context, prov Provider, p pos.Payment, wait
 func (s *Service) query(ctx context.Context, prov Provider, p pos.Payment) (pos.Payment, error) {
 	p.Tries++
 	r, err := prov.Query(context.WithoutCancel(ctx), p.ID)
+	if err == nil && r.Status == pos.StatusNotFound && p.Mode == pos.ModeQR && p.QR != "" &&
+		s.Now().Before(p.Created.Add(s.policy().QRExpiry)) {
+		// Alipay creates a precreated trade only when the customer scans
+		// it: until then "no such trade" means "not scanned yet", and the
+		// QR on the screen is still good.
+		r = pos.ProviderResult{Status: pos.StatusWaiting, Reason: p.Reason}
+	}
 	return s.step(ctx, p, event(r, err), reasonOf(r, err))
 }
 
@@ -158,7 +165,8 @@ func (s *Service) cancel(ctx context.Context, prov Provider, p pos.Payment) (pos
 
 // Resolve brings an open payment to a final state if the provider answers:
 // the 查询 button, startup, and the sweeper call it. A waiting or unknown
-// payment whose time is up is cancelled.
+// payment whose time is up is cancelled. A success found here is late
+// (late.go): its cart is told, or it is refunded when nothing needs it.
 func (s *Service) Resolve(ctx context.Context, id string) (pos.Payment, error) {
 	if !s.tryOwn(id) { // a running flow, or another Resolve, is deciding it
 		return s.Store.Payment(ctx, id)
@@ -172,22 +180,42 @@ func (s *Service) Resolve(ctx context.Context, id string) (pos.Payment, error) {
 	if !ok {
 		return p, pos.Errorf(pos.CodeUnavailable, "payments: %s: %w", p.Provider, ErrNoProvider)
 	}
+	return s.resolveOwned(context.WithValue(ctx, resolvingKey{}, true), prov, p)
+}
+
+// resolveOwned is Resolve once the caller owns the open payment p.
+func (s *Service) resolveOwned(ctx context.Context, prov Provider, p pos.Payment) (pos.Payment, error) {
+	var err error
 	switch p.State {
 	case pos.PayCreated: // never sent: nothing can have been charged
 		return s.step(ctx, p, pos.EvFail, pos.ProviderResult{Reason: "未发送"})
-	case pos.PayCancelling, pos.PayRefunding:
-		if p.State == pos.PayRefunding {
-			return p, nil // refunds are resolved by RefundStatus
+	case pos.PayRefunding:
+		return s.resumeLateRefund(ctx, prov, p)
+	case pos.PayCancelling:
+		p, err = s.cancel(ctx, prov, p)
+	default:
+		if p, err = s.query(ctx, prov, p); err == nil && !p.State.Final() && p.State != pos.PayRefunding &&
+			s.Now().Sub(p.Created) >= s.policy().PollFor {
+			p, err = s.cancel(ctx, prov, p)
 		}
-		return s.cancel(ctx, prov, p)
 	}
-	if p, err = s.query(ctx, prov, p); err != nil || p.State.Final() {
+	if err == nil && p.State == pos.PayRefunding { // a late success nothing needs
+		return s.lateRefund(ctx, prov, p, true)
+	}
+	return p, err
+}
+
+// resumeLateRefund carries on with the automatic refund of a late success;
+// a cashier's refund is left to ResolveRefunds.
+func (s *Service) resumeLateRefund(ctx context.Context, prov Provider, p pos.Payment) (pos.Payment, error) {
+	if s.Sales == nil {
+		return p, nil
+	}
+	late, err := s.isLateRefund(ctx, p)
+	if err != nil || !late {
 		return p, err
 	}
-	if s.Now().Sub(p.Created) >= s.policy().PollFor {
-		return s.cancel(ctx, prov, p)
-	}
-	return p, nil
+	return s.lateRefund(ctx, prov, p, false)
 }
 
 // Recover resolves every open payment, as the till does at startup. It

@@ -58,6 +58,17 @@ type Service struct {
 	NewID       func() string
 	// Sleep waits d or until ctx ends; tests replace it to run without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Sales, if set, lets a resolver decide about a late success (late.go):
+	// complete its waiting cart, or refund it when the sale was completed
+	// without it or let go. Nil: a late success is only recorded.
+	Sales LateStore
+	// OnNotice, if set, is told what happened to payments while no cashier
+	// waited for them. It is called on the resolver's goroutine and must
+	// not block (the screen hands it to its own goroutine).
+	OnNotice func(Notice)
+	// Notifiers verify the providers' notifications (notify.go); a provider
+	// without a verifier has its notifications refused.
+	Notifiers map[pos.Provider]NotifyVerifier
 
 	busy sync.Map // out_trade_no or out_refund_no → struct{}: what a flow is running now
 	// booking serializes the booking of refunds: each reads the payment's
@@ -98,9 +109,25 @@ func (s *Service) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// step moves p by ev with the provider's words and saves it.
+// step moves p by ev with the provider's words and saves it. A success a
+// resolver finds (late: no cashier waits for it) goes to stepLate.
 func (s *Service) step(ctx context.Context, p pos.Payment, ev pos.PayEvent, r pos.ProviderResult) (pos.Payment, error) {
-	next, err := p.Next(ev, s.Now())
+	if ev == pos.EvSuccess && p.State != pos.PaySucceeded && s.Sales != nil && resolving(ctx) {
+		return s.stepLate(ctx, p, r)
+	}
+	next, err := apply(p, ev, r, s.Now())
+	if err != nil {
+		return p, err
+	}
+	if err := s.save(ctx, next); err != nil {
+		return p, err
+	}
+	return next, nil
+}
+
+// apply returns p after ev, with the provider's words.
+func apply(p pos.Payment, ev pos.PayEvent, r pos.ProviderResult, at time.Time) (pos.Payment, error) {
+	next, err := p.Next(ev, at)
 	if err != nil {
 		return p, err
 	}
@@ -116,11 +143,22 @@ func (s *Service) step(ctx context.Context, p pos.Payment, ev pos.PayEvent, r po
 	if r.Reason != "" || ev == pos.EvSuccess {
 		next.Reason = r.Reason
 	}
-	if err := s.Store.SavePayment(context.WithoutCancel(ctx), next); err != nil {
-		return p, fmt.Errorf("payments: save %s as %s: %w", p.ID, next.State, err)
-	}
 	return next, nil
 }
+
+// save writes p, whatever ctx says: a state reached must be recorded.
+func (s *Service) save(ctx context.Context, p pos.Payment) error {
+	if err := s.Store.SavePayment(context.WithoutCancel(ctx), p); err != nil {
+		return fmt.Errorf("payments: save %s as %s: %w", p.ID, p.State, err)
+	}
+	return nil
+}
+
+// resolvingKey marks a context as a resolver's (Resolve, Notify): no
+// cashier waits for the payment, so a success found is a late one.
+type resolvingKey struct{}
+
+func resolving(ctx context.Context) bool { return ctx.Value(resolvingKey{}) != nil }
 
 // event maps a provider's answer on a pay or query to a payment event.
 func event(r pos.ProviderResult, err error) pos.PayEvent {

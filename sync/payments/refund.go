@@ -38,21 +38,31 @@ func (s *Service) Refund(ctx context.Context, sale *pos.Sale, i int, amount mone
 		}
 		return r, s.RefundStore.SaveRefund(ctx, r, nil)
 	}
-	p, err := s.Store.Payment(ctx, r.PaymentID)
+	p, err := s.startRefund(ctx, r)
 	if err != nil {
 		return r, err
 	}
-	prov, ok := s.Providers[p.Provider]
-	if !ok {
-		return r, pos.Errorf(pos.CodeUnavailable, "payments: %s: %w", p.Provider, ErrNoProvider)
+	return s.settleRefund(context.WithoutCancel(ctx), s.Providers[p.Provider], r, p, true)
+}
+
+// startRefund saves r as pending with its payment moved to refunding, one
+// booking at a time: the payment is read under the same lock endRefund
+// books under, or another refund of it ending meanwhile would have its
+// amount overwritten by this save's stale refunded total.
+func (s *Service) startRefund(ctx context.Context, r pos.Refund) (pos.Payment, error) {
+	s.booking.Lock()
+	defer s.booking.Unlock()
+	p, err := s.Store.Payment(ctx, r.PaymentID)
+	if err != nil {
+		return p, err
+	}
+	if _, ok := s.Providers[p.Provider]; !ok {
+		return p, pos.Errorf(pos.CodeUnavailable, "payments: %s: %w", p.Provider, ErrNoProvider)
 	}
 	if p, err = p.Next(pos.EvRefund, s.Now()); err != nil {
-		return r, err
+		return p, err
 	}
-	if err := s.RefundStore.SaveRefund(ctx, r, &p); err != nil {
-		return r, err
-	}
-	return s.settleRefund(context.WithoutCancel(ctx), prov, r, p, true)
+	return p, s.RefundStore.SaveRefund(ctx, r, &p)
 }
 
 // settleRefund asks for the refund (send) and then its status until the

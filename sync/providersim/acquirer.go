@@ -35,6 +35,7 @@ func (s *Sim) acquirerRoutes(m *http.ServeMux) {
 	} {
 		m.HandleFunc("POST "+acquirerMount+path, s.acq(h))
 	}
+	m.HandleFunc("POST "+acquirerMount+"/v1/bill", s.handleAcquirerBill) // acquirer_bill.go
 }
 
 // Acquirer response codes (ISO 8583 field 39 style; doc.go lists them).

@@ -114,6 +114,9 @@ func appendJSONString(b []byte, s string) []byte {
 // Alipay RSA2 and WeChat Pay v3 both use it.
 func signRSA(k *rsa.PrivateKey, msg []byte) string {
 	h := sha256.Sum256(msg)
+	if len(k.Primes) > 2 { // the provider keys: multiprime.go
+		return base64.StdEncoding.EncodeToString(signMultiPrime(k, h[:]))
+	}
 	sig, err := rsa.SignPKCS1v15(nil, k, crypto.SHA256, h[:])
 	if err != nil {
 		panic("providersim: RSA sign: " + err.Error()) // only for a broken key, checked at start

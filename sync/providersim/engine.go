@@ -197,6 +197,7 @@ func (s *Sim) chargeLocked(t *trade) failure {
 	t.fee = money.Percent(t.amount, s.cfg.FeeRateBP)
 	s.book(Charge{Kind: ChargePayment, Provider: t.provider, OutTradeNo: t.outTradeNo, TradeNo: t.tradeNo,
 		UserID: t.userID, Amount: t.amount, Fee: t.fee, At: t.paidAt})
+	s.queueNotifyLocked(t)
 	return fNone
 }
 

@@ -115,23 +115,26 @@ func loadOrCreateCredentials(dir string) (Credentials, *keySet, error) {
 func generateCredentials() (Credentials, error) {
 	var c Credentials
 	var err error
-	gen := func(privPEM, pubPEM *string) *rsa.PrivateKey {
+	// The merchant's keys have two primes, as a real merchant's; the
+	// provider's, which sign every answer, three (multiprime.go says why).
+	gen := func(privPEM, pubPEM *string, primes int) *rsa.PrivateKey {
 		if err != nil {
 			return nil
 		}
 		var k *rsa.PrivateKey
-		if k, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+		if k, err = rsa.GenerateMultiPrimeKey(rand.Reader, primes, 2048); err != nil {
 			return nil
 		}
 		*privPEM, *pubPEM = privateKeyPEM(k), publicKeyPEM(&k.PublicKey)
 		return k
 	}
+	const merchantPrimes, providerPrimes = 2, 3
 	var unused string
-	gen(&c.Alipay.AppPrivateKeyPEM, &c.Alipay.AppPublicKeyPEM)
-	gen(&c.Alipay.AlipayPrivateKeyPEM, &c.Alipay.AlipayPublicKeyPEM)
-	merchant := gen(&c.WeChat.MerchantPrivateKeyPEM, &unused)
-	platform := gen(&c.WeChat.PlatformPrivateKeyPEM, &unused)
-	gen(&c.WeChat.PublicKeyPrivatePEM, &c.WeChat.PublicKeyPEM)
+	gen(&c.Alipay.AppPrivateKeyPEM, &c.Alipay.AppPublicKeyPEM, merchantPrimes)
+	gen(&c.Alipay.AlipayPrivateKeyPEM, &c.Alipay.AlipayPublicKeyPEM, providerPrimes)
+	merchant := gen(&c.WeChat.MerchantPrivateKeyPEM, &unused, merchantPrimes)
+	platform := gen(&c.WeChat.PlatformPrivateKeyPEM, &unused, providerPrimes)
+	gen(&c.WeChat.PublicKeyPrivatePEM, &c.WeChat.PublicKeyPEM, providerPrimes)
 	if err != nil {
 		return c, fmt.Errorf("providersim: generate keys: %w", err)
 	}

@@ -134,6 +134,8 @@ type Sim struct {
 	charges []Charge
 	bills   map[string]*billFile // download token → file
 	cards   map[string]*simCard  // PAN → card
+
+	notify notifier // notifications: a lock of its own
 }
 
 // New starts a simulator: it loads or creates the keys in cfg.DataDir.

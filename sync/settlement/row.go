@@ -23,10 +23,8 @@ const (
 // Channels lists every channel in the order reports show them.
 var Channels = []Channel{Alipay, Wechat, Acquirer}
 
-// ProviderCard names card payments on the acquirer's bill. pos has no
-// Provider for cards (they are tenders of kind card), but a bill row needs
-// one.
-const ProviderCard pos.Provider = "card"
+// ProviderCard names card payments on the acquirer's bill.
+const ProviderCard = pos.Card
 
 // ParseChannel reads a channel's name as the command line spells it.
 func ParseChannel(s string) (Channel, error) {

@@ -1,0 +1,51 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// What the owner's sync screen (同步) reads of the outbox. Listing parked
+// jobs (Parked) and putting one back (Requeue) are in outbox.go.
+
+// QueueStat is how much waits for the network at one provider.
+type QueueStat struct {
+	// Provider is the "provider" field of the jobs' JSON payload (every
+	// payment and refund job has one); "" for jobs that name none.
+	Provider string
+	Queued   int       // jobs queued, due or not
+	Oldest   time.Time // when the oldest of them was enqueued (UTC)
+}
+
+// QueueByProvider counts the queued jobs of each provider, with the age of
+// the oldest, in provider order. It reads only queued rows (an index of its
+// own), so it stays cheap however long the outbox's history grows.
+func (db *DB) QueueByProvider(ctx context.Context) ([]QueueStat, error) {
+	const q = `SELECT CAST(COALESCE(CASE WHEN json_valid(CAST(payload AS TEXT))
+			THEN json_extract(CAST(payload AS TEXT), '$.provider') END, '') AS TEXT) AS provider,
+		count(*), min(created_at)
+		FROM outbox WHERE state = 'queued' GROUP BY provider ORDER BY provider`
+	rows, err := db.ro.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("storage: queue by provider: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []QueueStat
+	for rows.Next() {
+		var s QueueStat
+		var oldest sql.NullString
+		if err := rows.Scan(&s.Provider, &s.Queued, &oldest); err != nil {
+			return nil, fmt.Errorf("storage: queue by provider: %w", classify(err))
+		}
+		if s.Oldest, err = parseTime(oldest.String); err != nil {
+			return nil, fmt.Errorf("storage: queue by provider: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: queue by provider: %w", classify(err))
+	}
+	return out, nil
+}
