@@ -58,11 +58,18 @@ func TestScreenshots(t *testing.T) {
 	phone := waitWindow(t, display, "顾客手机")
 	x(t, display, "xdotool", "windowmove", phone, "1290", "0")
 	var prev []byte
-	for i, name := range []string{"checkout", "orders", "products", "settings"} {
+	// Ctrl+N selects tab N: checkout, orders, products, settings, hardware,
+	// payment channels, reports, reconciliation, sync.
+	shots := []struct {
+		name string
+		tab  int
+	}{{"checkout", 0}, {"orders", 1}, {"products", 2}, {"settings", 3}, {"reports", 6}, {"reconcile", 7}, {"sync", 8}}
+	for i, shot := range shots {
+		name := shot.name
 		if i > 0 {
 			// No window manager runs under Xvfb: focus the window directly.
 			x(t, display, "xdotool", "windowfocus", "--sync", win)
-			x(t, display, "xdotool", "key", "ctrl+"+string(rune('1'+i)))
+			x(t, display, "xdotool", "key", "ctrl+"+string(rune('1'+shot.tab)))
 		}
 		if name == "orders" { // open the latest order: its receipt as printed
 			x(t, display, "xdotool", "mousemove", "--window", win, "200", "146", "click", "1")

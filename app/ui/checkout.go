@@ -112,7 +112,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F10", "Reprint", s.onReprint),
 		keyButton("F2", "Search", func() { s.app.win.Canvas().Focus(s.scan) }),
 	)
-	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · Esc clear input · Ctrl+1…6 switch screens"))
+	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
 	dueLabel := widget.NewLabel(T("Total due"))
 	right := container.NewVBox(totals, dueLabel, s.total, widget.NewSeparator(), keys, hint,

@@ -382,7 +382,7 @@ func (displayLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSiz
 func (displayLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	u := min(size.Width/480, size.Height/600) // narrow windows stay legible: fitText shrinks long lines
 	shop, qr := objs[0].(*canvas.Text), objs[2]
-	top := fitText(shop, 22*u, size.Width) + 12*u
+	top := fitText(shop, max(22*u, 14), size.Width) + 12*u // the name stays readable in a low strip
 	shop.Move(fyne.NewPos(0, 6*u))
 	texts := []fyne.CanvasObject{objs[1], objs[3], objs[4]}
 	ems := []float32{40, 88, 30}

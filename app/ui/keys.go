@@ -17,7 +17,7 @@ type keyEntry struct {
 	widget.Entry
 	onKey  func(fyne.KeyName) bool // true: handled
 	onRune func(rune) bool         // for +/- on an empty entry
-	onTab  func(int)               // Ctrl+1…6 switch screens
+	onTab  func(int)               // Ctrl+1…9 switch screens
 
 	// A field other than the scan field watches for barcode-gun bursts:
 	// a code scanned while it has the focus goes to onScanned, not into it.
@@ -30,7 +30,7 @@ func (e *keyEntry) watchScanner(onScanned func(code string)) {
 	e.wedge, e.onScanned = wedge.New(wedge.Options{}), onScanned
 }
 
-// TypedShortcut takes Ctrl+1…6 (switch screens) before the entry sees them.
+// TypedShortcut takes Ctrl+1…9 (switch screens) before the entry sees them.
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 	if cs, ok := s.(*desktop.CustomShortcut); ok && e.onTab != nil && cs.Modifier == fyne.KeyModifierControl {
 		if i, ok := tabKeys[cs.KeyName]; ok {
