@@ -285,6 +285,15 @@ func (o *outboxSetup) syncDeps(links *linkstate.Monitor) ui.SyncDeps {
 		Requeue: o.requeue,
 		SyncNow: o.worker.SyncNow,
 		Queued:  func() int { return int(o.queued.Load()) },
+		CardLosses: func(ctx context.Context) ([]ui.CardLoss, error) {
+			ls, err := o.db.CardLosses(ctx)
+			out := make([]ui.CardLoss, 0, len(ls))
+			for _, l := range ls {
+				out = append(out, ui.CardLoss{SaleNo: l.SaleNo, Amount: l.Amount, MaskedPAN: l.MaskedPAN,
+					ApprovedAt: l.ApprovedAt, DeclinedAt: l.DeclinedAt, Reason: l.Reason})
+			}
+			return out, err
+		},
 	}
 }
 

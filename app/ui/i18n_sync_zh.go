@@ -4,6 +4,8 @@ package ui
 // disk-full message and the restore dialog. init adds it to zhCN without replacing an entry
 // zhCN already has.
 var zhSync = map[string]string{
+	"Offline card payments refused at upload (written off): %d, %s": "脱机银行卡交易上送被拒（已记为损失）：%d 笔，共 %s",
+	"Order %s · %s · card %s · approved %s · refused %s · %s":       "单号 %s · %s · 卡号 %s · 脱机批准 %s · 上送被拒 %s · %s",
 	"Sync now":                              "立即同步",
 	"Sync status":                           "同步状态",
 	"Jobs that keep failing":                "多次失败的任务",

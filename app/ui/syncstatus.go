@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/pos"
+	"zhanggui/pos/money"
 )
 
 // SyncDeps is what the sync status screen (同步) needs: the outbox and the
@@ -30,12 +31,27 @@ type SyncDeps struct {
 	Queued func() int
 	// Every is how often the screen refreshes while shown (0: 3 s).
 	Every time.Duration
+	// CardLosses lists the offline card payments the acquirer refused at
+	// upload (written off in the ledger); nil: none shown.
+	CardLosses func(ctx context.Context) ([]CardLoss, error)
+}
+
+// CardLoss is an offline card payment refused at upload: the customer left
+// with the goods and the money never came. The owner follows it up.
+type CardLoss struct {
+	SaleNo     string
+	Amount     money.Fen
+	MaskedPAN  string
+	ApprovedAt time.Time // UTC
+	DeclinedAt time.Time // UTC
+	Reason     string    // the acquirer's words
 }
 
 // SyncStatus is the outbox and the links as the screen shows them.
 type SyncStatus struct {
 	Channels []ChannelSync
 	LastSync time.Time // the last job done since start (zero: none)
+	Losses   []CardLoss
 }
 
 // ChannelSync is one channel's line.
@@ -66,6 +82,7 @@ type syncScreen struct {
 	msg     *widget.Label // the last problem, in the owner's words
 	syncBtn *widget.Button
 	list    *fyne.Container           // the parked jobs
+	losses  *fyne.Container           // the offline card payments refused at upload
 	retry   map[string]*widget.Button // by job ID
 	stop    chan struct{}             // closes the refresh loop; nil when it is not running
 	busy    sync.WaitGroup            // button actions in flight (tests wait on it)
@@ -86,11 +103,12 @@ func newSyncScreen(a *App) *syncScreen {
 	s.syncBtn = widget.NewButton(T("Sync now"), s.onSyncNow)
 	s.syncBtn.Importance = widget.HighImportance
 	s.list = container.NewVBox()
+	s.losses = container.NewVBox()
 	head := container.NewBorder(nil, nil, nil, s.syncBtn, widget.NewLabelWithStyle(T("Sync status"),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	top := container.NewVBox(head, s.table, s.summary, s.msg, widget.NewSeparator(),
 		widget.NewLabelWithStyle(T("Jobs that keep failing"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	s.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.list))
+	s.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(s.list, s.losses)))
 	s.reload()
 	return s
 }
@@ -107,6 +125,11 @@ func (s *syncScreen) load(ctx context.Context) (SyncStatus, []pos.Job, error) {
 	v, err := s.deps.Status(ctx)
 	if err != nil {
 		return v, nil, err
+	}
+	if s.deps.CardLosses != nil {
+		if v.Losses, err = s.deps.CardLosses(ctx); err != nil {
+			return v, nil, err
+		}
 	}
 	var parked []pos.Job
 	if s.deps.Parked != nil {
@@ -126,6 +149,30 @@ func (s *syncScreen) apply(v SyncStatus, parked []pos.Job, err error) {
 	s.msg.SetText("")
 	s.showChannels()
 	s.showParked()
+	s.showLosses()
+}
+
+// showLosses lists the offline card payments refused at upload, if any.
+func (s *syncScreen) showLosses() {
+	var rows []fyne.CanvasObject
+	if len(s.view.Losses) > 0 {
+		var sum money.Fen
+		for _, l := range s.view.Losses {
+			sum += l.Amount
+		}
+		head := widget.NewLabelWithStyle(Tf("Offline card payments refused at upload (written off): %d, %s",
+			len(s.view.Losses), sum.Yuan()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		rows = append(rows, widget.NewSeparator(), head)
+	}
+	for _, l := range s.view.Losses {
+		line := widget.NewLabel(Tf("Order %s · %s · card %s · approved %s · refused %s · %s",
+			l.SaleNo, l.Amount.Yuan(), l.MaskedPAN, s.clock(l.ApprovedAt), s.clock(l.DeclinedAt), l.Reason))
+		line.Importance = widget.DangerImportance
+		line.Wrapping = fyne.TextWrapWord
+		rows = append(rows, line)
+	}
+	s.losses.Objects = rows
+	s.losses.Refresh()
 }
 
 func (s *syncScreen) now() time.Time {
