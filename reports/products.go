@@ -807,25 +807,7 @@ func ExportProductsXLSX(w io.Writer, ps []pos.Product, lang string) error {
 // temporary file beside it and renames it, so a failed export never leaves
 // half a workbook where the owner's file was.
 func ExportProductsFile(path string, ps []pos.Product, lang string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("reports: export %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename there is nothing to remove
-	err = ExportProductsXLSX(tmp, ps, lang)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644) // a document, like any Excel saves
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("reports: export %s: %w", path, err)
-	}
-	return nil
+	return writeFileAtomic(path, func(w io.Writer) error { return ExportProductsXLSX(w, ps, lang) })
 }
 
 // writeProducts streams ps to the sheet l.sheet, which must exist and be

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -108,25 +106,7 @@ func ExportReconcileXLSX(w io.Writer, r *Reconciliation, lang string) error {
 // temporary file beside it and a rename: a failed export never leaves half
 // a workbook where the accountant's file was.
 func ExportReconcileFile(path string, r *Reconciliation, lang string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("reports: export %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename there is nothing to remove
-	err = ExportReconcileXLSX(tmp, r, lang)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644) // a document, like any Excel saves
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("reports: export %s: %w", path, err)
-	}
-	return nil
+	return writeFileAtomic(path, func(w io.Writer) error { return ExportReconcileXLSX(w, r, lang) })
 }
 
 // fastZip deflates at flate.BestSpeed: at the default level, compressing

@@ -3,8 +3,6 @@ package reports
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -99,27 +97,9 @@ func ExportSalesXLSX(w io.Writer, r *pos.SalesReport, lang string) error {
 }
 
 // ExportSalesFile writes ExportSalesXLSX to path through a temporary file
-// and a rename, as ExportReconcileFile does.
+// and a rename (writeFileAtomic).
 func ExportSalesFile(path string, r *pos.SalesReport, lang string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("reports: export %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename there is nothing to remove
-	err = ExportSalesXLSX(tmp, r, lang)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644) // a document, like any Excel saves
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("reports: export %s: %w", path, err)
-	}
-	return nil
+	return writeFileAtomic(path, func(w io.Writer) error { return ExportSalesXLSX(w, r, lang) })
 }
 
 func writeSales(f *excelize.File, r *pos.SalesReport, lang string, words salesWords) error {
