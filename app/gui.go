@@ -86,7 +86,13 @@ func runGUI(e *env, args []string) int {
 	stopBackups := startBackups(ctx, db, e.dataDir, log)
 	defer stopBackups()
 	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = till, db, db, pay.phone(db)
-	deps.OpenCamera = pay.openCamera()
+	deps.OpenCamera = pay.openCamera(func() pos.Settings {
+		st, err := db.Settings(ctx)
+		if err != nil {
+			log.Warn("camera settings", "err", err)
+		}
+		return st // the defaults on error
+	})
 	deps.Hardware = hardwareDeps(pay.sim != nil)
 	deps.Channels = channelDeps(pay.vault)
 	deps.Link, deps.LinkProviders = pay.links.State, pay.linkProviders()

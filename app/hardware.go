@@ -25,9 +25,10 @@ func hardwareDeps(demoCamera bool) ui.HardwareDeps {
 			}
 			return names, err
 		},
-		Readers:     pcsc.ListReaders,
-		TapTest:     func(ctx context.Context) (string, error) { return pcsc.TapTest(ctx, "") },
-		ReaderError: readerMessage,
+		CameraDevices: camera.ListDevices,
+		Readers:       pcsc.ListReaders,
+		TapTest:       func(ctx context.Context) (string, error) { return pcsc.TapTest(ctx, "") },
+		ReaderError:   readerMessage,
 	}
 }
 

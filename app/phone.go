@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -90,8 +91,9 @@ func (ps *paymentSetup) phone(db *storage.DB) ui.CustomerPhone {
 
 // openCamera opens the counter's camera: in demo mode the simulated phone
 // held up to it (generated frames through the same decoder pipeline), in a
-// shop the first V4L2 webcam; nil when there is none.
-func (ps *paymentSetup) openCamera() func() (camera.FrameSource, error) {
+// shop the V4L2 webcam chosen in the hardware screen (or the first found)
+// at the chosen size; nil when there is none.
+func (ps *paymentSetup) openCamera(settings func() pos.Settings) func() (camera.FrameSource, error) {
 	if ps.sim != nil {
 		return func() (camera.FrameSource, error) {
 			return camera.NewGenerated(ps.scene.Render, camera.GeneratedOptions{FPS: 15}), nil
@@ -102,6 +104,8 @@ func (ps *paymentSetup) openCamera() func() (camera.FrameSource, error) {
 		return nil
 	}
 	return func() (camera.FrameSource, error) {
-		return camera.OpenV4L2(devs[0].Path, camera.V4L2Options{Width: 640, Height: 480})
+		st := settings()
+		w, h := st.CameraFrame()
+		return camera.OpenV4L2(cmp.Or(st.Camera, devs[0].Path), camera.V4L2Options{Width: w, Height: h})
 	}
 }

@@ -1,6 +1,8 @@
 package pos
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -24,6 +26,25 @@ type Settings struct {
 	Demo          bool         `json:"demo"`      // the built-in demo shop
 	// OfflineCards bound the card payments approved offline (pos/offline.go).
 	OfflineCards OfflineLimits `json:"offline_cards"`
+
+	// The counter's devices (the 硬件 screen).
+	Camera     string `json:"camera"`      // V4L2 device path; "": the first camera found
+	CameraSize string `json:"camera_size"` // one of CameraSizes
+	ScanSuffix string `json:"scan_suffix"` // what the barcode gun sends after a code: "enter" or "tab"
+	ScanGapMs  int    `json:"scan_gap_ms"` // the longest pause between a gun's keys; slower is typing
+}
+
+// CameraSizes are the frame sizes offered for the counter camera: 640×480
+// decodes a phone's code at the counter fastest; larger helps a camera
+// mounted further away.
+var CameraSizes = []string{"640x480", "1280x720", "1920x1080"}
+
+// CameraFrame returns the camera's frame size in pixels.
+func (s Settings) CameraFrame() (width, height int) {
+	if _, err := fmt.Sscanf(s.CameraSize, "%dx%d", &width, &height); err != nil || width <= 0 || height <= 0 {
+		return 640, 480
+	}
+	return width, height
 }
 
 // DefaultSettings are a new shop's settings.
@@ -33,6 +54,7 @@ func DefaultSettings() Settings {
 		PaperWidth: 58, Language: "zh", CashRounding: RoundNone,
 		StoreCode: "01", TillCode: "01", TimeZone: "Asia/Shanghai",
 		OfflineCards: DefaultOfflineLimits(),
+		CameraSize:   "640x480", ScanSuffix: "enter", ScanGapMs: 40,
 	}
 }
 
@@ -49,6 +71,12 @@ func (s Settings) Validate() error {
 		return Errorf(CodeInvalid, "pos: settings: cash rounding %q", s.CashRounding)
 	case !code2(s.StoreCode) || !code2(s.TillCode):
 		return Errorf(CodeInvalid, "pos: settings: store and till codes are two digits")
+	case s.CameraSize != "" && !slices.Contains(CameraSizes, s.CameraSize):
+		return Errorf(CodeInvalid, "pos: settings: camera size %q is not one of %v", s.CameraSize, CameraSizes)
+	case s.ScanSuffix != "" && s.ScanSuffix != "enter" && s.ScanSuffix != "tab":
+		return Errorf(CodeInvalid, "pos: settings: scanner suffix %q is not enter or tab", s.ScanSuffix)
+	case s.ScanGapMs != 0 && (s.ScanGapMs < 5 || s.ScanGapMs > 500):
+		return Errorf(CodeInvalid, "pos: settings: scanner key gap %d ms is not within 5–500 ms", s.ScanGapMs)
 	}
 	switch s.PrinterKind {
 	case "none":

@@ -203,6 +203,7 @@ func (a *App) applySettings(st pos.Settings) error {
 	}
 	relayout := st.Language != a.settings.Language || st.LargeFont != a.settings.LargeFont
 	a.settings = st
+	a.checkout.scan.scanTab = st.ScanSuffix == "tab" // the gun's suffix submits the scan field
 	a.theme.Large = st.LargeFont
 	SetLanguage(st.Language)
 	if relayout {

@@ -56,6 +56,7 @@ func (s *checkoutScreen) build() {
 	s.scan.OnChanged = s.onSearch
 	s.scan.onKey = s.onKey
 	s.scan.onRune = s.onRune
+	s.scan.scanTab = s.app.settings.ScanSuffix == "tab" // the gun ends codes with Tab: it submits
 
 	s.resultList = widget.NewList(func() int { return len(s.results) }, func() fyne.CanvasObject {
 		r, _ := row(columns{0.55, 0.25, 0.2}, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading, fyne.TextAlignTrailing})

@@ -37,7 +37,7 @@ func (a *App) askText(title, initial string, onOK func(string) error) {
 		a.ask = nil
 	}
 	e.OnSubmitted = func(string) { submit() }
-	e.watchScanner(func(code string) {
+	e.watchScanner(a.wedgeOptions(), func(code string) {
 		dlg.Hide()
 		a.ask = nil
 		a.scanned(code)

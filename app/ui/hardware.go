@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/hardware/camera"
 	"zhanggui/hardware/printer"
 	"zhanggui/hardware/qr"
 	"zhanggui/pos"
@@ -17,10 +18,12 @@ import (
 
 // HardwareDeps reach the counter's devices for the hardware screen.
 type HardwareDeps struct {
-	Cameras     func() ([]string, error)                  // names of the cameras found
-	Readers     func() ([]string, error)                  // PC/SC readers
-	TapTest     func(ctx context.Context) (string, error) // waits for a card and describes it
-	ReaderError func(err error) string                    // the reader's problem in the cashier's words
+	Cameras func() ([]string, error) // names of the cameras found
+	// CameraDevices are the V4L2 cameras to choose from (settings).
+	CameraDevices func() ([]camera.Device, error)
+	Readers       func() ([]string, error)                  // PC/SC readers
+	TapTest       func(ctx context.Context) (string, error) // waits for a card and describes it
+	ReaderError   func(err error) string                    // the reader's problem in the cashier's words
 }
 
 // hardwareScreen lists the devices with their state and tests each.
@@ -35,6 +38,7 @@ type hardwareScreen struct {
 	preview *cameraScan
 	camBox  *fyne.Container
 	tapDone chan struct{}
+	devices *deviceSettings
 }
 
 func newHardwareScreen(a *App) *hardwareScreen {
@@ -45,6 +49,7 @@ func newHardwareScreen(a *App) *hardwareScreen {
 	}
 	s.camBox = container.NewVBox()
 	s.drawer = widget.NewButton(T("Open cash drawer"), s.onDrawer)
+	s.devices = newDeviceSettings(s)
 	s.content = container.NewVScroll(container.NewVBox(
 		widget.NewCard(T("Cameras"), "", container.NewVBox(s.cameras,
 			widget.NewButton(T("Camera preview"), s.onPreview), s.camBox)),
@@ -52,6 +57,7 @@ func newHardwareScreen(a *App) *hardwareScreen {
 			widget.NewButton(T("Tap a card to test"), s.onTap), s.tap)),
 		widget.NewCard(T("Receipt printer and cash drawer"), "", container.NewVBox(s.printer,
 			container.NewHBox(widget.NewButton(T("Print test page"), s.onTestPage), s.drawer))),
+		widget.NewCard(T("Camera and barcode gun settings"), "", s.devices.content()),
 		widget.NewButton(T("Refresh"), s.refresh),
 	))
 	return s
@@ -72,6 +78,7 @@ func (s *hardwareScreen) refresh() {
 		}
 	}
 	s.readers.SetText(readers)
+	s.devices.show()
 	st := s.app.settings
 	if st.PrinterKind == "none" {
 		s.printer.SetText(T("No printer configured (Settings)."))

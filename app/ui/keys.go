@@ -23,11 +23,27 @@ type keyEntry struct {
 	// a code scanned while it has the focus goes to onScanned, not into it.
 	wedge     *wedge.Detector
 	onScanned func(code string)
+	// scanTab: the barcode gun ends a code with Tab, not Enter (settings);
+	// Tab then ends a scan here instead of moving the focus.
+	scanTab bool
 }
 
-// watchScanner makes e hand scanned codes to onScanned.
-func (e *keyEntry) watchScanner(onScanned func(code string)) {
-	e.wedge, e.onScanned = wedge.New(wedge.Options{}), onScanned
+// watchScanner makes e hand scanned codes to onScanned, telling the gun
+// from typing as opts say (App.wedgeOptions: the shop's settings).
+func (e *keyEntry) watchScanner(opts wedge.Options, onScanned func(code string)) {
+	e.wedge, e.onScanned, e.scanTab = wedge.New(opts), onScanned, opts.Suffix == wedge.SuffixTab
+}
+
+// AcceptsTab keeps Tab in the field when the gun ends codes with it.
+func (e *keyEntry) AcceptsTab() bool { return e.scanTab }
+
+// wedgeOptions are the barcode gun's settings.
+func (a *App) wedgeOptions() wedge.Options {
+	o := wedge.Options{MaxGap: time.Duration(a.settings.ScanGapMs) * time.Millisecond}
+	if a.settings.ScanSuffix == "tab" {
+		o.Suffix = wedge.SuffixTab
+	}
+	return o
 }
 
 // TypedShortcut takes Ctrl+1…9 (switch screens) before the entry sees them.
@@ -52,14 +68,24 @@ func newKeyEntry() *keyEntry {
 
 // TypedKey gives the screen the first look at every key.
 func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
-	if e.wedge != nil && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) {
-		if code, ok := e.wedge.End(wedge.SuffixEnter, time.Now()); ok {
+	suffix := wedge.SuffixEnter
+	if k.Name == fyne.KeyTab {
+		suffix = wedge.SuffixTab
+	}
+	if e.wedge != nil && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter || k.Name == fyne.KeyTab && e.scanTab) {
+		if code, ok := e.wedge.End(suffix, time.Now()); ok {
 			e.SetText(strings.TrimSuffix(e.Text, code)) // the burst was never meant for this field
 			e.onScanned(code)
 			return
 		}
 	}
 	if e.onKey != nil && e.onKey(k.Name) {
+		return
+	}
+	if k.Name == fyne.KeyTab && e.scanTab { // the gun's suffix: submit, as Enter does
+		if e.OnSubmitted != nil {
+			e.OnSubmitted(e.Text)
+		}
 		return
 	}
 	e.Entry.TypedKey(k)

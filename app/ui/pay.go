@@ -46,7 +46,7 @@ func (s *checkoutScreen) onPayCash() {
 	cd.msg.Importance = widget.DangerImportance
 	cd.received.OnChanged = func(string) { cd.showChange() }
 	cd.received.OnSubmitted = func(string) { s.finishCash(cd) }
-	cd.received.watchScanner(func(code string) {
+	cd.received.watchScanner(s.app.wedgeOptions(), func(code string) {
 		cd.dlg.Hide() // a payment code scanned instead: the customer pays by wallet
 		s.app.pay = nil
 		s.app.scanned(code)
