@@ -1,5 +1,11 @@
 package pos
 
+// LateRefundNo is the out_refund_no of the automatic refund of a late
+// success (a payment found paid after its sale was settled another way):
+// derived from its out_trade_no, so every retry, and the reconciliation,
+// know it without a record of its own.
+func LateRefundNo(outTradeNo string) string { return "LR" + outTradeNo }
+
 // PaymentNoticeKind says what a PaymentNotice is about.
 type PaymentNoticeKind string
 

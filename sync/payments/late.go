@@ -62,7 +62,7 @@ func (s *Service) notice(k NoticeKind, p pos.Payment, why string) {
 
 // LateRefundNo is the out_refund_no of the automatic refund of a late
 // success: derived from its out_trade_no, so every retry sends the same.
-func LateRefundNo(outTradeNo string) string { return "LR" + outTradeNo }
+func LateRefundNo(outTradeNo string) string { return pos.LateRefundNo(outTradeNo) }
 
 // lateRefundReason is what the customer's wallet shows for the refund.
 const lateRefundReason = "订单已用其他方式结清，自动退款"

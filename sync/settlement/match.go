@@ -146,8 +146,11 @@ func (m *matcher) billPayment(it *Item) {
 	p := m.payment(it.OutTradeNo)
 	m.fillTill(it, p)
 	_, reversed := m.billRev[it.OutTradeNo]
+	// A late success the till refunded in full (no sale uses it) went back
+	// like a reversal; its refund row matches the till's refund.
+	lateRefunded := p != nil && p.SaleNo == "" && (p.State == pos.PayRefunded || p.State == pos.PayRefunding)
 	switch {
-	case (p == nil || p.SaleNo == "") && reversed:
+	case (p == nil || p.SaleNo == "") && (reversed || lateRefunded):
 		it.Status = Reversed
 	case p == nil || p.SaleNo == "":
 		it.Status = OnlyProvider

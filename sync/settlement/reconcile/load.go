@@ -82,6 +82,7 @@ func (s *Service) loadTill(ctx context.Context, day time.Time, rows []settlement
 		func() error { return t.addRefunds(s.DB.RefundsOfPayments(ctx, t.refunded())) },
 		func() error { return t.addPayments(s.DB.PaymentsByID(ctx, t.refundedUnknown())) },
 		func() error { return t.fillSaleNos(ctx, s.DB) },
+		func() error { t.addLateRefunds(); return nil },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -189,6 +190,28 @@ func (t *till) refunded() []string {
 		}
 	}
 	return out
+}
+
+// addLateRefunds stands in for the automatic refunds of late successes:
+// a payment no sale uses, refunded (or being refunded) in full by the
+// till with the out_refund_no pos.LateRefundNo gives, and no refund
+// record of its own (its refund lives on the payment row).
+func (t *till) addLateRefunds() {
+	has := map[string]bool{}
+	for _, r := range t.refunds {
+		has[r.PaymentID] = true
+	}
+	for id, p := range t.payments {
+		if p.SaleNo != "" || has[id] || (p.State != pos.PayRefunded && p.State != pos.PayRefunding) {
+			continue
+		}
+		state := pos.RefundDone
+		if p.State == pos.PayRefunding {
+			state = pos.RefundPending
+		}
+		no := pos.LateRefundNo(id)
+		t.refunds[no] = &settlement.TillRefund{ID: no, PaymentID: id, Amount: p.Amount, State: state, At: p.At}
+	}
 }
 
 // refundedUnknown lists refunded payments not read yet.
