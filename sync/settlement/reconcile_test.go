@@ -90,7 +90,7 @@ var reconcileCases = []struct {
 		want: []outcome{{settlement.KindPayment, "P1", settlement.Reversed, 3}, {settlement.KindReversal, "P1", settlement.Reversed, -3},
 			{settlement.KindPayment, "P2", settlement.Matched, 5}, {settlement.KindReversal, "P2", settlement.ReversedAtProvider, -5}}},
 	{name: "a late success refunded automatically: no difference", have: all3,
-		bill: []settlement.Row{pay("P1", 500, 3, hm(10, 0, 0)), refund("P1", pos.LateRefundNo("P1"), 500, -3, hm(10, 2, 0))},
+		bill:     []settlement.Row{pay("P1", 500, 3, hm(10, 0, 0)), refund("P1", pos.LateRefundNo("P1"), 500, -3, hm(10, 2, 0))},
 		payments: []settlement.TillPayment{{ID: "P1", Provider: pos.Alipay, Amount: 500, State: pos.PayRefunded, At: hm(10, 0, 0)}},
 		refunds: []settlement.TillRefund{{ID: pos.LateRefundNo("P1"), PaymentID: "P1", Amount: 500, State: pos.RefundDone,
 			At: hm(10, 0, 0)}},
