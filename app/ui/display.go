@@ -241,7 +241,7 @@ func (d *customerDisplay) progress(p pos.Payment, deadline time.Time) {
 		// the cashier's dialog keeps the QR up while the till asks the
 		// provider again: the customer may still scan it
 		v.Mode, v.QR = dispQR, p.QR
-		v.Headline = Tf("Scan with %s to pay", T(tenderNames[p.Provider.TenderKind()]))
+		v.Headline = qrHeadline(p.Provider) // unionpayqr.go
 	case p.State == pos.PayWaiting:
 		v.Headline = T("Please confirm the payment on your phone")
 	case p.State == pos.PayUnknown:

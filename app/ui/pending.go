@@ -11,20 +11,22 @@ import (
 	"zhanggui/pos"
 )
 
-// onChooseQR asks which wallet's QR to show (F11).
+// onChooseQR asks which wallet's QR to show (F11); keys 1–3 pick too
+// (unionpayqr.go).
 func (s *checkoutScreen) onChooseQR() {
 	if err := s.canPay(); err != nil {
 		s.showError(err)
 		return
 	}
 	var dlg dialog.Dialog
-	pick := func(p pos.Provider) func() {
-		return func() { dlg.Hide(); s.onPayQR(p) }
+	pick := func(p pos.Provider) { dlg.Hide(); s.onPayQR(p) }
+	ws := s.qrWallets()
+	body := container.NewGridWithColumns(len(ws))
+	for _, b := range qrWalletButtons(ws, pick) {
+		body.Add(b)
 	}
-	body := container.NewGridWithColumns(2,
-		widget.NewButton("1  "+T("Alipay"), pick(pos.Alipay)),
-		widget.NewButton("2  "+T("WeChat Pay"), pick(pos.Wechat)))
 	dlg = dialog.NewCustom(Tf("Show QR to pay %s", s.remaining().Yuan()), T("Cancel"), body, s.app.win)
+	s.pickByKey(dlg, ws, pick)
 	dlg.Show()
 }
 

@@ -26,6 +26,8 @@ type acqMethod func(s *Sim, body []byte) (obj, delivery)
 func (s *Sim) acquirerRoutes(m *http.ServeMux) {
 	for path, h := range map[string]acqMethod{
 		"/v1/qr/pay":         (*Sim).acqQRPay,
+		"/v1/qr/precreate":   (*Sim).acqQRPrecreate, // acquirer_qr.go
+		"/v1/qr/close":       (*Sim).acqQRClose,
 		"/v1/card/authorize": (*Sim).acqCardAuthorize,
 		"/v1/card/capture":   (*Sim).acqCardCapture,
 		"/v1/query":          (*Sim).acqQuery,

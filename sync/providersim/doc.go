@@ -50,8 +50,9 @@
 //	                 GET  /wechat/v3/bill/tradebill?bill_date=YYYY-MM-DD[&bill_type=ALL][&tar_type=GZIP]
 //	                 GET  /wechat/v3/billdownload/file?token=…   (signed request, unsigned answer, 5 min)
 //	                 GET  /wechat/v3/certificates                  (AES-256-GCM with the APIv3 key)
-//	Acquirer         POST /acquirer/v1/qr/pay, /v1/card/authorize, /v1/card/capture, /v1/query,
-//	                      /v1/reverse, /v1/refund, /v1/refund/query   (see "The acquirer API")
+//	Acquirer         POST /acquirer/v1/qr/pay, /v1/qr/precreate, /v1/qr/close, /v1/card/authorize,
+//	                      /v1/card/capture, /v1/query, /v1/reverse, /v1/refund, /v1/refund/query
+//	                      (see "The acquirer API")
 //	Demo phone       POST /customer/code, /customer/scan, /customer/pay, /customer/password;
 //	                 GET  /customer/balance   (unauthenticated; see customer_http.go)
 //
@@ -186,6 +187,10 @@
 // Amounts are integer fen (amount_fen).
 //
 //	/v1/qr/pay           {order_no, qr_no (62… or 01…, 19 digits), amount_fen, subject, store_id}
+//	/v1/qr/precreate     {order_no, amount_fen, subject, store_id, expire_seconds (60–7200, 0: 7200)}:
+//	                     a dynamic QR (https://qr.95516.com/00010000/…) for the customer to scan;
+//	                     the order answer (NOTPAY) with qr_code and expires_at (acquirer_qr.go)
+//	/v1/qr/close         {order_no}   close an unpaid QR order for good; 12 once paid
 //	/v1/card/authorize   {order_no, amount_fen, pan, pan_seq, expiry (YYMM), atc (4 hex),
 //	                      unpredictable_number (8 hex), txn_date (YYMMDD), arqc (16 hex)}
 //	/v1/card/capture     the same with tc instead of arqc, and approved_at (RFC 3339): a
@@ -196,8 +201,8 @@
 //	/v1/refund/query     {refund_no}
 //
 // An order answer: {resp_code "00", resp_msg, order_no, txn_no, wallet
-// (UNIONPAY, ECNY, CARD), status (PAYING, SUCCESS, REFUNDED, FAILED, CLOSED,
-// REVERSED), amount_fen, refunded_fen, paid_at, voucher_no, and for cards
+// (UNIONPAY, ECNY, CARD), status (NOTPAY: a QR nobody scanned yet, PAYING,
+// SUCCESS, REFUNDED, FAILED, CLOSED, REVERSED), amount_fen, refunded_fen, paid_at, voucher_no, and for cards
 // masked_pan, entry (ONLINE, OFFLINE), auth_code, rrn, arpc; orig_resp_code
 // for FAILED}. Response codes: 00 processed (read status), 05 declined,
 // 12 state does not allow, 14 invalid card or code, 25 no such order,

@@ -20,7 +20,6 @@ const (
 	reasonRefunded = "退款成功，款项原路退回"
 	reasonConfig   = "收单机构拒绝请求，请联系管理员检查收款配置"
 	reasonAmount   = "金额无效，请核对金额"
-	reasonNoQR     = "收单机构不支持银联/数字人民币动态收款码，请扫描顾客的付款码"
 )
 
 // result is what a response code means for the till.
@@ -84,12 +83,6 @@ func (c *Client) Pay(ctx context.Context, r pos.PayRequest) (pos.ProviderResult,
 	return refusal("pay", r.OutTradeNo, a, payCodes)
 }
 
-// Precreate is not offered by the acquirer: StatusFailed with a
-// CodeInvalid error, nothing sent.
-func (c *Client) Precreate(_ context.Context, r pos.PayRequest) (pos.ProviderResult, error) {
-	return invalid("precreate", r.OutTradeNo, reasonNoQR, errors.New("the acquirer has no dynamic QR"))
-}
-
 // Query reads an order (/v1/query): Success (SUCCESS, or REFUNDED: paid,
 // then refunded in full), Waiting (PAYING), Failed (FAILED, with the
 // reason), Closed (CLOSED, REVERSED), NotFound (25).
@@ -109,8 +102,12 @@ func (c *Client) Query(ctx context.Context, outTradeNo string) (pos.ProviderResu
 // Cancel reverses an order (/v1/reverse): an unpaid one is closed, a paid
 // one gets its money back, within the acquirer's window. Closed means done;
 // NotFound no such order; Failed a definite refusal that says nothing about
-// the order's state: query it.
+// the order's state: query it. A QR order this client precreated is closed
+// instead (qr.go): Failed then means it was paid.
 func (c *Client) Cancel(ctx context.Context, outTradeNo string) (pos.ProviderResult, error) {
+	if c.qr.has(outTradeNo) {
+		return c.closeQR(ctx, outTradeNo)
+	}
 	a, err := c.call(ctx, "/v1/reverse", request{OrderNo: outTradeNo})
 	switch {
 	case err != nil:

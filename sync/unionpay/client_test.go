@@ -271,14 +271,6 @@ func TestRefundDroppedThenRetried(t *testing.T) {
 	want(t, "Refund of an unknown order", res, err, pos.StatusNotFound)
 }
 
-func TestPrecreateNotOffered(t *testing.T) {
-	e := newEnv(t, nil)
-	res, err := e.c.Precreate(ctx, pos.PayRequest{OutTradeNo: newNo("U"), Amount: 100})
-	if res.Status != pos.StatusFailed || pos.ErrorCode(err) != pos.CodeInvalid || res.Reason != reasonNoQR {
-		t.Errorf("Precreate = %+v, %v", res, err)
-	}
-}
-
 func TestInvalidAmount(t *testing.T) {
 	e := newEnv(t, nil)
 	for _, amt := range []money.Fen{0, -1, money.MaxFen + 1} {

@@ -21,6 +21,8 @@
 // StatusUnknown with an error of code pos.CodeUnavailable: the outcome must be
 // found by Query, never assumed to be a failure.
 //
-// The acquirer offers no merchant-presented dynamic QR (B2C), so Precreate
-// is refused before sending (StatusFailed, pos.CodeInvalid).
+// Precreate asks the acquirer for a merchant-presented dynamic UnionPay QR
+// (B2C 主扫, /v1/qr/precreate) for the customer to scan with 云闪付 or a
+// bank app; Cancel closes such an order (/v1/qr/close) and reverses any
+// other (qr.go).
 package unionpay

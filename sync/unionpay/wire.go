@@ -46,6 +46,9 @@ type Config struct {
 	MerchantID string // the acquirer's merchant number (X-Acq-Merchant)
 	HMACKeyHex string // the shared key: 64 hex digits
 	StoreID    string // store_id sent with payments (optional)
+	// QRTimeout is how long a precreated QR stays payable, whole seconds
+	// from 60 to 7200 (0: DefaultQRTimeout).
+	QRTimeout time.Duration
 	// Timeout bounds each call, on top of the caller's context (0: 10 s).
 	Timeout time.Duration
 	// HTTPClient sends the requests (nil: a client of its own).
@@ -60,6 +63,7 @@ type Client struct {
 	key     []byte
 	hc      *http.Client
 	timeout time.Duration
+	qr      qrOrders // order numbers precreated here: Cancel closes them (qr.go)
 }
 
 // New checks cfg.
@@ -97,6 +101,8 @@ type request struct {
 	Subject   string      `json:"subject,omitempty"`
 	Reason    string      `json:"reason,omitempty"`
 	StoreID   string      `json:"store_id,omitempty"`
+	// ExpireSeconds is a QR's life (qr.go).
+	ExpireSeconds int64 `json:"expire_seconds,omitempty"`
 }
 
 // answer holds the fields of every answer.
@@ -114,6 +120,7 @@ type answer struct {
 	MaskedPAN    string    `json:"masked_pan"`
 	RefundNo     string    `json:"refund_no"`
 	RefundTxnNo  string    `json:"refund_txn_no"`
+	QRCode       string    `json:"qr_code"` // precreate (qr.go)
 }
 
 // codes is resp_code and status, for ProviderResult.Code.
