@@ -2,6 +2,7 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
+	"Scanned; the payment did not go through (the till shows why).": "已扫码，但付款未成功（原因见收银台）。",
 	"Camera":                              "摄像头",
 	"Frame size":                          "分辨率",
 	"Barcode gun ends a code with":        "扫码枪结束键",

@@ -112,11 +112,16 @@ func (w *phoneWindow) onCashierScans() {
 }
 
 func (w *phoneWindow) onScanShop() {
-	if err := w.phone.ScanShopQR(PhoneBehaviour(radioValue(w.behave, phoneChoices))); err != nil {
+	err := w.phone.ScanShopQR(PhoneBehaviour(radioValue(w.behave, phoneChoices)))
+	switch {
+	case err == nil:
+		w.msg.SetText(T("Scanned the shop's QR."))
+	case pos.ErrorCode(err) == pos.CodeNotFound:
 		w.msg.SetText(T("No QR to scan: press F11 at the till first."))
-		return
+	default: // the customer's choice (no balance) or the wallet refused: the till says why
+		w.a.deps.Log.Info("demo phone: QR payment not made", "err", err)
+		w.msg.SetText(T("Scanned; the payment did not go through (the till shows why)."))
 	}
-	w.msg.SetText(T("Scanned the shop's QR."))
 }
 
 // radioValueOf maps the selected wallet name back to its provider.
