@@ -188,7 +188,7 @@ func (s countingStore) NextDue(ctx context.Context) (time.Time, bool, error) {
 }
 
 func (o *outboxSetup) count(ctx context.Context) {
-	queued, _, _, err := o.db.OutboxStats(ctx)
+	queued, err := o.db.WaitingJobs(ctx)
 	if err != nil {
 		o.log.Warn("outbox: count", "err", err)
 		return

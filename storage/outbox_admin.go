@@ -15,19 +15,37 @@ type QueueStat struct {
 	// Provider is the "provider" field of the jobs' JSON payload (every
 	// payment and refund job has one); "" for jobs that name none.
 	Provider string
-	Queued   int       // jobs queued, due or not
+	Queued   int       // jobs waiting for the network (waitingJob)
 	Oldest   time.Time // when the oldest of them was enqueued (UTC)
 }
 
-// QueueByProvider counts the queued jobs of each provider, with the age of
-// the oldest, in provider order. It reads only queued rows (an index of its
-// own), so it stays cheap however long the outbox's history grows.
+// waitingJob selects the queued jobs that wait for the network: due now,
+// or already tried or put off (a failure, a link down). A job scheduled
+// for later and not tried yet (tomorrow morning's bill download, the job
+// of a payment whose flow is still running) waits for nothing; counting it
+// would tell the owner that something is stuck. ?1 is now.
+const waitingJob = `state = 'queued' AND (due_at <= ?1 OR tries > 0 OR last_error <> '')`
+
+// WaitingJobs counts the jobs waiting for the network (the banner's 待同步 N).
+func (db *DB) WaitingJobs(ctx context.Context) (int, error) {
+	var n int
+	err := db.ro.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE `+waitingJob, formatTime(db.Now().UTC())).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: waiting jobs: %w", classify(err))
+	}
+	return n, nil
+}
+
+// QueueByProvider counts the jobs waiting for the network (waitingJob) of
+// each provider, with the age of the oldest, in provider order. It reads
+// only queued rows (an index of its own), so it stays cheap however long
+// the outbox's history grows.
 func (db *DB) QueueByProvider(ctx context.Context) ([]QueueStat, error) {
 	const q = `SELECT CAST(COALESCE(CASE WHEN json_valid(CAST(payload AS TEXT))
 			THEN json_extract(CAST(payload AS TEXT), '$.provider') END, '') AS TEXT) AS provider,
 		count(*), min(created_at)
-		FROM outbox WHERE state = 'queued' GROUP BY provider ORDER BY provider`
-	rows, err := db.ro.QueryContext(ctx, q)
+		FROM outbox WHERE ` + waitingJob + ` GROUP BY provider ORDER BY provider`
+	rows, err := db.ro.QueryContext(ctx, q, formatTime(db.Now().UTC()))
 	if err != nil {
 		return nil, fmt.Errorf("storage: queue by provider: %w", classify(err))
 	}

@@ -44,6 +44,33 @@ func TestQueueByProvider(t *testing.T) {
 	}
 }
 
+// A job scheduled for later and not tried yet (tomorrow's bill download, a
+// payment whose flow still runs) waits for nothing: it is not counted
+// until it is due, or tried, or put off.
+func TestWaitingJobsLeaveOutScheduled(t *testing.T) {
+	db := storagetest.NewDB(t)
+	t0 := storagetest.Epoch
+	db.Now = func() time.Time { return t0 }
+	later := func(id string) pos.Job {
+		return pos.NewJob(id, pos.JobDownloadBill, id, []byte(`{"provider":"alipay"}`), t0.Add(time.Hour))
+	}
+	must(t, db.Enqueue(ctx, later("bill"), later("tried"), later("offline"),
+		pos.NewJob("due", pos.JobResolvePayment, "p1", []byte(`{"provider":"alipay"}`), t0)))
+	must(t, db.Retry(ctx, "tried", t0.Add(time.Hour), "HTTP 503"))
+	must(t, db.Postpone(ctx, "offline", t0.Add(time.Hour), "link offline"))
+	n, err := db.WaitingJobs(ctx)
+	must(t, err)
+	qs, err := db.QueueByProvider(ctx)
+	must(t, err)
+	if n != 3 || len(qs) != 1 || qs[0].Queued != 3 {
+		t.Errorf("waiting %d, by provider %v; want 3 (all but the untried bill due later)", n, qs)
+	}
+	db.Now = func() time.Time { return t0.Add(time.Hour) }
+	if n, _ := db.WaitingJobs(ctx); n != 4 {
+		t.Errorf("once due: %d waiting, want 4", n)
+	}
+}
+
 // TestSaveRefundWithJobs: a pending refund and its job are one
 // transaction; a refund refused (more than the tender) leaves no job.
 func TestSaveRefundWithJobs(t *testing.T) {
