@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"zhanggui/pos"
 )
 
 // What the owner's sync screen (同步) reads of the outbox. Listing parked
@@ -19,12 +21,12 @@ type QueueStat struct {
 	Oldest   time.Time // when the oldest of them was enqueued (UTC)
 }
 
-// waitingJob selects the queued jobs that wait for the network: due now,
-// or already tried or put off (a failure, a link down). A job scheduled
-// for later and not tried yet (tomorrow morning's bill download, the job
-// of a payment whose flow is still running) waits for nothing; counting it
-// would tell the owner that something is stuck. ?1 is now.
-const waitingJob = `state = 'queued' AND (due_at <= ?1 OR tries > 0 OR last_error <> '')`
+// waitingJob selects the queued jobs that wait for the network. A bill
+// download scheduled for the morning and not tried yet waits for nothing:
+// counting it from the evening before would tell the owner that something
+// is stuck. Every other queued job counts (a payment's job from its first
+// save: a running payment is network work too). ?1 is now.
+const waitingJob = `state = 'queued' AND (kind <> '` + string(pos.JobDownloadBill) + `' OR due_at <= ?1 OR tries > 0 OR last_error <> '')`
 
 // WaitingJobs counts the jobs waiting for the network (the banner's 待同步 N).
 func (db *DB) WaitingJobs(ctx context.Context) (int, error) {

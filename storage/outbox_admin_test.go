@@ -44,9 +44,9 @@ func TestQueueByProvider(t *testing.T) {
 	}
 }
 
-// A job scheduled for later and not tried yet (tomorrow's bill download, a
-// payment whose flow still runs) waits for nothing: it is not counted
-// until it is due, or tried, or put off.
+// A bill download scheduled for later and not tried yet waits for nothing:
+// it is not counted until it is due, or tried, or put off. A payment's job
+// counts from the start.
 func TestWaitingJobsLeaveOutScheduled(t *testing.T) {
 	db := storagetest.NewDB(t)
 	t0 := storagetest.Epoch
@@ -55,7 +55,7 @@ func TestWaitingJobsLeaveOutScheduled(t *testing.T) {
 		return pos.NewJob(id, pos.JobDownloadBill, id, []byte(`{"provider":"alipay"}`), t0.Add(time.Hour))
 	}
 	must(t, db.Enqueue(ctx, later("bill"), later("tried"), later("offline"),
-		pos.NewJob("due", pos.JobResolvePayment, "p1", []byte(`{"provider":"alipay"}`), t0)))
+		pos.NewJob("pay", pos.JobResolvePayment, "p1", []byte(`{"provider":"alipay"}`), t0.Add(time.Minute))))
 	must(t, db.Retry(ctx, "tried", t0.Add(time.Hour), "HTTP 503"))
 	must(t, db.Postpone(ctx, "offline", t0.Add(time.Hour), "link offline"))
 	n, err := db.WaitingJobs(ctx)
