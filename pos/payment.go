@@ -266,15 +266,24 @@ func Paid(ps []Payment) money.Fen {
 }
 
 // Pending reports whether any payment still waits for an outcome: while one
-// does, the sale cannot be completed, cleared or edited.
+// does, the sale cannot be completed, cleared or edited. A withdrawn QR
+// (Withdrawn) does not hold the sale up.
 func Pending(ps []Payment) bool {
 	for _, p := range ps {
-		if !p.State.Final() {
+		if !p.State.Final() && !p.Withdrawn() {
 			return true
 		}
 	}
 	return false
 }
+
+// Withdrawn reports whether p is a dynamic QR the till gave up on (the
+// cashier cancelled it, or its time on screen ran out) that is not closed
+// yet: nobody had scanned it when it came off the screen, but it stays
+// payable at the provider until it expires. The customer pays another way
+// meanwhile; should the QR still be paid, the resolver finds a late
+// success and refunds it, the sale having been settled without it.
+func (p Payment) Withdrawn() bool { return p.Mode == ModeQR && p.State == PayCancelling }
 
 // ErrCartLocked means a cart has payments taken or pending: its lines can
 // no longer change (the customer paid for exactly these).

@@ -2,7 +2,9 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
-	"Scanned; the payment did not go through (the till shows why).": "已扫码，但付款未成功（原因见收银台）。",
+	"QR withdrawn: nobody has paid it.": "收款码已撤下：没有人付款。",
+	"Take another payment. Should the customer still pay this QR, the till refunds it automatically.": "请改用其他方式收款。顾客若仍扫此码付款，系统会自动退款。",
+	"Scanned; the payment did not go through (the till shows why).":                                   "已扫码，但付款未成功（原因见收银台）。",
 	"Camera":                              "摄像头",
 	"Frame size":                          "分辨率",
 	"Barcode gun ends a code with":        "扫码枪结束键",

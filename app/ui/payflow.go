@@ -265,6 +265,9 @@ func (s *checkoutScreen) finishPayment(pd *payDialog, p pos.Payment, err error) 
 		pd.detail.SetText(T("Nothing was charged. Ask the customer to refresh the code, or pay another way."))
 	case p.State == pos.PayReversed:
 		pd.status.SetText(T("Payment cancelled: nothing was charged."))
+	case p.Withdrawn():
+		pd.status.SetText(T("QR withdrawn: nobody has paid it."))
+		pd.detail.SetText(T("Take another payment. Should the customer still pay this QR, the till refunds it automatically."))
 	default:
 		pd.status.SetText(T("TO BE CONFIRMED (待确认): the outcome is not known yet."))
 		pd.detail.SetText(T("Do not take the money again. The till keeps asking the provider; see the order list or press Query."))

@@ -105,7 +105,8 @@ func (t *Till) wire() error {
 	t.Svc = &payments.Service{
 		Store: outbox.PaymentStore{PaymentStore: t.DB, Jobs: t.DB, Enqueued: t.Worker.Wake,
 			Delay: func(p pos.Payment) time.Duration { return pol.QRFor + time.Second }},
-		RefundStore: t.DB, Providers: provs, Policy: pol, Now: t.Clock.Now, NewID: NewID}
+		RefundStore: t.DB, Providers: provs, Policy: pol, Now: t.Clock.Now, NewID: NewID,
+		Sales: t.DB} // late successes: complete the waiting cart or refund, as the till does
 	t.Worker.Handlers = map[pos.JobKind]outbox.Handler{
 		pos.JobResolvePayment: outbox.PaymentHandler{Payments: t.Svc, Link: t.Link.State, Settled: t.settled},
 		pos.JobResolveRefund:  outbox.RefundHandler{Payments: t.Svc, Link: t.Link.State},
