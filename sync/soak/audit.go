@@ -26,6 +26,7 @@ type Report struct {
 	JobsDone         int
 	Entries          int
 	SimCharges       map[providersim.ChargeKind]int
+	Cards            CardCounts // audit_cards.go
 	Violations       []string
 }
 
@@ -42,6 +43,7 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "payments %v; resolved by query %d, by cancel %d\n", r.Payments, r.ResolvedByQuery, r.ResolvedByCancel)
 	fmt.Fprintf(&b, "refunds %v; journal entries %d; outbox jobs done %d\n", r.Refunds, r.Entries, r.JobsDone)
 	fmt.Fprintf(&b, "simulator money movements %v\n", r.SimCharges)
+	fmt.Fprintf(&b, "%v\n", r.Cards)
 	if len(r.Violations) == 0 {
 		b.WriteString("no violations")
 	}
@@ -115,12 +117,23 @@ func Audit(ctx context.Context, path string, charges []providersim.Charge) (Repo
 	if err := auditLedger(ctx, db, &r); err != nil {
 		return r, err
 	}
+	caps, err := cardCaptures(ctx, path)
+	if err != nil {
+		return r, err
+	}
 	known := map[string]bool{}
 	for _, id := range ids {
 		known[id] = true
-		if err := auditPayment(ctx, db, id, sim[id], tendersOf[id], &r); err != nil {
+		c, offline := caps[id]
+		if err := auditPayment(ctx, db, id, sim[id], tendersOf[id], c.state == "declined", &r); err != nil {
 			return r, err
 		}
+		if p, err := db.Payment(ctx, id); err == nil && p.Provider == pos.Card {
+			countCard(ctx, db, p, c, offline, &r)
+		}
+	}
+	if err := auditCards(ctx, db, caps, tendersOf, &r); err != nil {
+		return r, err
 	}
 	for no, st := range sim {
 		if !known[no] {
@@ -216,7 +229,9 @@ func auditLedger(ctx context.Context, db *storage.DB, r *Report) error {
 }
 
 // auditPayment checks one payment against the simulator and the sales.
-func auditPayment(ctx context.Context, db *storage.DB, id string, st *simTrade, tenders []pos.Tender, r *Report) error {
+// lost: an offline card payment whose capture the acquirer declined (the
+// sale stands, the acquirer moved no money, the ledger wrote it off).
+func auditPayment(ctx context.Context, db *storage.DB, id string, st *simTrade, tenders []pos.Tender, lost bool, r *Report) error {
 	p, err := db.Payment(ctx, id)
 	if err != nil {
 		return err
@@ -229,6 +244,13 @@ func auditPayment(ctx context.Context, db *storage.DB, id string, st *simTrade, 
 	refunded, err := auditRefunds(ctx, db, p, st, r)
 	if err != nil {
 		return err
+	}
+	if lost {
+		if st.net() != 0 || p.State != pos.PaySucceeded || len(tenders) != 1 || tenders[0].Amount != p.Amount {
+			r.fail("card payment %s of %v declined at upload is %s, pays %d sales; the acquirer took %v net",
+				id, p.Amount, p.State, len(tenders), st.net())
+		}
+		return auditJob(ctx, db, id, r)
 	}
 	switch p.State {
 	case pos.PayFailed, pos.PayReversed:
@@ -323,9 +345,12 @@ func auditJob(ctx context.Context, db *storage.DB, id string, r *Report) error {
 	if err != nil {
 		return err
 	}
+	if j, err := db.Job(ctx, "card.resolve:"+id); err == nil { // keyed by itself, not the payment
+		jobs = append(jobs, j)
+	}
 	found := false
 	for _, j := range jobs {
-		found = found || j.ID == "resolve_payment:"+id
+		found = found || j.ID == "resolve_payment:"+id || j.ID == "card.resolve:"+id
 		if j.Done {
 			r.JobsDone++
 		} else {

@@ -182,6 +182,7 @@ func (h *harness) audit() {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.auditCardLosses(&r) // cards_test.go
 	events, err := soak.CountEvents(h.cfg.Events)
 	if err != nil {
 		t.Fatal(err)
@@ -318,6 +319,8 @@ func (c *customers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, code)
 	case "scan":
 		c.scan(q.Get("no"), user)
+	case "card":
+		c.card(w) // cards_test.go
 	default:
 		http.Error(w, "what?", http.StatusBadRequest)
 	}

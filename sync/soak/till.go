@@ -15,6 +15,7 @@ import (
 	"zhanggui/pos"
 	"zhanggui/storage"
 	"zhanggui/sync/alipay"
+	"zhanggui/sync/cardpay"
 	"zhanggui/sync/linkstate"
 	"zhanggui/sync/outbox"
 	"zhanggui/sync/payments"
@@ -49,6 +50,7 @@ type Till struct {
 	cfg    Config
 	DB     *storage.DB
 	Svc    *payments.Service
+	Cards  *cardpay.Service // contactless cards (cards.go)
 	Worker *outbox.Worker
 	Link   *linkstate.Monitor
 	Clock  *Clock
@@ -111,7 +113,8 @@ func (t *Till) wire() error {
 		pos.JobResolvePayment: outbox.PaymentHandler{Payments: t.Svc, Link: t.Link.State, Settled: t.settled},
 		pos.JobResolveRefund:  outbox.RefundHandler{Payments: t.Svc, Link: t.Link.State},
 	}
-	return nil
+	acq, _ := provs[pos.UnionPay].(*unionpay.Client) // clients made it
+	return t.wireCards(acq)
 }
 
 // clients configures the three provider clients from the simulator's
@@ -190,7 +193,10 @@ func (t *Till) reconcileJobs(ctx context.Context) error {
 	}
 	var jobs []pos.Job
 	for _, p := range open {
-		if p.State != pos.PayRefunding {
+		switch {
+		case p.Provider == pos.Card:
+			jobs = append(jobs, outbox.CardResolveJob(p, now)) // as app's reconcile
+		case p.State != pos.PayRefunding:
 			jobs = append(jobs, outbox.PaymentJob(p, now))
 		}
 	}
