@@ -126,6 +126,15 @@ func (c *Client) card(ctx context.Context, path, entry string, r pos.CardAuthReq
 	} else {
 		res, err = cardAnswer(op, entry, r, a, raw)
 	}
+	if entry == "OFFLINE" && (a.RespCode == "30" || a.RespCode == "A0") {
+		// The acquirer refused the request itself (its format, or our
+		// key), not the card: booking the payment as a loss would be
+		// wrong, and the capture can be sent again once the till is put
+		// right. A conflict parks the upload job for the owner.
+		return pos.CardAuthResult{Status: pos.StatusUnknown, Code: a.codes(), Reason: res.Reason},
+			pos.Errorf(pos.CodeConflict, "unionpay: %s %s: the acquirer refused the request (%s %s), not the card: check the till's clock and settings, then retry",
+				op, r.OutTradeNo, a.codes(), a.RespMsg)
+	}
 	if entry == "OFFLINE" && res.Status == pos.StatusFailed && err == nil {
 		code := a.OrigRespCode
 		if code == "" {

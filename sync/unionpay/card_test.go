@@ -165,6 +165,21 @@ func TestCardCapture(t *testing.T) {
 	}
 }
 
+// A capture whose approval time is ahead of the acquirer's clock: within
+// the clock skew it is taken; beyond it the acquirer refuses the request
+// (30), which is not the card's decline: an error (the upload job parks
+// for the owner), never a failed capture (which would be booked a loss).
+func TestCardCaptureClockAhead(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.newChip("offline")
+	res, err := e.c.CardCapture(ctx, c.request(newNo("T"), 500, pos.CryptogramTC, e.clock.Now().Add(90*time.Second)))
+	wantCard(t, "CardCapture 90 s ahead", res, err, pos.StatusSuccess)
+	res, err = e.c.CardCapture(ctx, c.request(newNo("T"), 500, pos.CryptogramTC, e.clock.Now().Add(time.Hour)))
+	if res.Status == pos.StatusFailed || pos.ErrorCode(err) != pos.CodeConflict {
+		t.Errorf("CardCapture an hour ahead = %+v, %v; want a conflict error, not a decline", res, err)
+	}
+}
+
 func TestCardRefusedBeforeSending(t *testing.T) {
 	e := newEnv(t, nil)
 	c := e.newChip("holder")
