@@ -277,13 +277,24 @@ func Pending(ps []Payment) bool {
 	return false
 }
 
-// Withdrawn reports whether p is a dynamic QR the till gave up on (the
-// cashier cancelled it, or its time on screen ran out) that is not closed
-// yet: nobody had scanned it when it came off the screen, but it stays
-// payable at the provider until it expires. The customer pays another way
-// meanwhile; should the QR still be paid, the resolver finds a late
-// success and refunds it, the sale having been settled without it.
-func (p Payment) Withdrawn() bool { return p.Mode == ModeQR && p.State == PayCancelling }
+// Withdrawn reports whether the till has given up on p for good while it
+// is still open at the provider, so the customer may pay another way now:
+//   - a dynamic QR the cashier cancelled, or whose time on screen ran out:
+//     nobody had scanned it, but it stays payable until it expires; should
+//     it still be paid, the resolver finds a late success and refunds it,
+//     the sale having been settled without it;
+//   - a card payment whose outcome is unknown once its charge has ended
+//     (the link died): it is always reversed at the acquirer, never booked
+//     later (sync/cardpay), so nothing of it can reach the sale.
+func (p Payment) Withdrawn() bool {
+	switch p.Mode {
+	case ModeQR:
+		return p.State == PayCancelling
+	case ModeCard:
+		return p.State == PayUnknown || p.State == PayCancelling
+	}
+	return false
+}
 
 // ErrCartLocked means a cart has payments taken or pending: its lines can
 // no longer change (the customer paid for exactly these).

@@ -20,6 +20,13 @@ func TestWithdrawnQRDoesNotHoldTheSale(t *testing.T) {
 	if !pos.Pending([]pos.Payment{qr, code}) || pos.CheckEditable([]pos.Payment{code}) == nil {
 		t.Error("a code payment in doubt does not hold the sale")
 	}
+	card := pos.Payment{Mode: pos.ModeCard, State: pos.PayUnknown}
+	if !card.Withdrawn() || pos.Pending([]pos.Payment{card}) {
+		t.Error("a card payment in doubt (always reversed) holds the sale")
+	}
+	if (pos.Payment{Mode: pos.ModeCard, State: pos.PayAuthorizing}).Withdrawn() {
+		t.Error("a card being charged counts as withdrawn")
+	}
 	waiting := pos.Payment{Mode: pos.ModeQR, State: pos.PayWaiting}
 	if waiting.Withdrawn() || !pos.Pending([]pos.Payment{waiting}) {
 		t.Error("a QR on screen does not hold the sale")

@@ -248,8 +248,9 @@ func (s *checkoutScreen) finishCard(cd *cardDialog, out CardOutcome, err error) 
 		cd.detail.SetText(T("Card") + " " + out.MaskedPAN)
 		s.cardSaleDone(out.Sale)
 	case out.Pending:
-		cd.status.SetText(T("TO BE CONFIRMED (待确认): the outcome is not known yet."))
-		cd.detail.SetText(out.Reason)
+		cd.status.SetText(T("Not confirmed: the till cancels this card payment by itself."))
+		cd.detail.SetText(out.Reason + " " + T("Anything charged goes back to the card. Take another payment."))
+		cd.cashB.Show()
 	default:
 		cd.status.SetText(T("Card not accepted: ") + out.Reason)
 		if out.Reason == "" && err != nil {

@@ -201,3 +201,31 @@ func TestCartFixedWhileTheCardIsCharged(t *testing.T) {
 		t.Fatalf("outcome %+v: want the ¥3.00 sale the card paid, unchanged", cd.outcome)
 	}
 }
+
+// The link dies while the card is authorized: the outcome is unknown, the
+// till will reverse it by itself (a card in doubt is never booked later),
+// so the cashier takes cash at once instead of holding the customer.
+func TestCardInDoubtLetsTheCashierTakeCash(t *testing.T) {
+	f := newFixture(t)
+	lost := func(money.Fen, string) (pos.CardResult, error) {
+		return pos.CardResult{MaskedPAN: testPAN}, pos.Errorf(pos.CodeUnavailable, "test: the link died after the tap")
+	}
+	withCards(f, fakeTerminal{answer: lost}, pos.LinkOffline)
+	f.scan("6901234567892")
+	cd := waitCard(t, f)
+	if !cd.outcome.Pending || !strings.Contains(cd.status.Text, "系统会自动撤销") || cd.cashB.Hidden {
+		t.Fatalf("status %q, pending %v, cash button hidden %v", cd.status.Text, cd.outcome.Pending, cd.cashB.Hidden)
+	}
+	test.Tap(cd.cashB)
+	if f.app.pay == nil {
+		t.Fatalf("cash refused while the card is in doubt: %q", f.app.checkout.msg.Text)
+	}
+	f.app.pay.received.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if f.app.checkout.lastSale == nil || f.app.checkout.lastSale.Tenders[0].Kind != pos.TenderCash {
+		t.Fatal("the sale was not completed in cash")
+	}
+	jobs, err := f.db.JobsForKey(context.Background(), outbox.CardResolveJob(cd.outcome.Payment, time.Time{}).ID)
+	if err != nil || len(jobs) == 0 || jobs[0].Done {
+		t.Errorf("the card payment in doubt has no open resolve job to reverse it: %+v, %v", jobs, err)
+	}
+}

@@ -2,7 +2,9 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
-	"QR withdrawn: nobody has paid it.": "收款码已撤下：没有人付款。",
+	"Not confirmed: the till cancels this card payment by itself.":                                    "未确认：系统会自动撤销这笔刷卡。",
+	"Anything charged goes back to the card. Take another payment.":                                   "如已扣款将原路退回，请改用其他方式收款。",
+	"QR withdrawn: nobody has paid it.":                                                               "收款码已撤下：没有人付款。",
 	"Take another payment. Should the customer still pay this QR, the till refunds it automatically.": "请改用其他方式收款。顾客若仍扫此码付款，系统会自动退款。",
 	"Scanned; the payment did not go through (the till shows why).":                                   "已扫码，但付款未成功（原因见收银台）。",
 	"Camera":                              "摄像头",
