@@ -98,8 +98,8 @@ func clientsFromChannels(cfgs []pos.ChannelConfig) (map[pos.Provider]payments.Pr
 			continue
 		}
 		out[c.Provider] = client
-		if c.Provider == pos.UnionPay {
-			out[pos.ECNY] = client
+		if c.Provider == pos.UnionPay { // the acquirer: its codes, e-CNY, and refunds of card payments
+			out[pos.ECNY], out[pos.Card] = client, client
 		}
 	}
 	return out, errors.Join(errs...)

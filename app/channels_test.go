@@ -253,15 +253,16 @@ func TestClientsFromChannels(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Provider != pos.Alipay {
 		t.Errorf("clientsFromChannels error = %v, want alipay's problem", err)
 	}
-	if len(clients) != 2 || clients[pos.UnionPay] == nil || clients[pos.ECNY] != clients[pos.UnionPay] {
-		t.Errorf("clients = %v, want the acquirer for unionpay and ecny only", clients)
+	if len(clients) != 3 || clients[pos.UnionPay] == nil || clients[pos.ECNY] != clients[pos.UnionPay] ||
+		clients[pos.Card] != clients[pos.UnionPay] {
+		t.Errorf("clients = %v, want the acquirer for unionpay, ecny and card refunds only", clients)
 	}
 	res, err := clients[pos.ECNY].Query(context.Background(), probeTradeNo())
 	if err != nil || res.Status != pos.StatusNotFound {
 		t.Errorf("e-CNY query through the built client = %+v, %v", res, err)
 	}
 	all, err := clientsFromChannels([]pos.ChannelConfig{cs.cfgs[pos.Alipay], cs.cfgs[pos.Wechat], cs.cfgs[pos.UnionPay]})
-	if err != nil || len(all) != 4 {
+	if err != nil || len(all) != 5 {
 		t.Errorf("clientsFromChannels(all three) = %d clients, %v", len(all), err)
 	}
 }
@@ -285,7 +286,7 @@ func TestOpenChannels(t *testing.T) {
 		}
 	}
 	_, clients, err = openChannels(ctx, db, dataDir, log)
-	if err != nil || len(clients) != 4 {
+	if err != nil || len(clients) != 5 {
 		t.Fatalf("openChannels(three channels) = %d clients, %v", len(clients), err)
 	}
 	if res, err := clients[pos.Wechat].Query(ctx, probeTradeNo()); err != nil || res.Status != pos.StatusNotFound {

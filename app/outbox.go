@@ -341,7 +341,11 @@ func (o *outboxSetup) status(ctx context.Context, links *linkstate.Monitor) (ui.
 func reportLinks(provs map[pos.Provider]payments.Provider, links *linkstate.Monitor) map[pos.Provider]payments.Provider {
 	out := make(map[pos.Provider]payments.Provider, len(provs))
 	for p, c := range provs {
-		out[p] = linkReporter{Provider: c, p: p, links: links}
+		link := p
+		if p == pos.ECNY || p == pos.Card { // one acquirer, one link: UnionPay's
+			link = pos.UnionPay
+		}
+		out[p] = linkReporter{Provider: c, p: link, links: links}
 	}
 	return out
 }

@@ -127,7 +127,9 @@ func (ps *paymentSetup) simProviders(providers map[pos.Provider]payments.Provide
 	if err != nil {
 		return fmt.Errorf("app: acquirer client: %w", err)
 	}
-	providers[pos.UnionPay], providers[pos.ECNY] = acq, acq
+	// The acquirer: UnionPay and e-CNY codes, and the refunds of card
+	// payments (sync/cardpay takes and resolves those).
+	providers[pos.UnionPay], providers[pos.ECNY], providers[pos.Card] = acq, acq, acq
 	return nil
 }
 

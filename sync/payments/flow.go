@@ -176,6 +176,9 @@ func (s *Service) Resolve(ctx context.Context, id string) (pos.Payment, error) {
 	if err != nil || p.State.Final() {
 		return p, err
 	}
+	if p.Mode == pos.ModeCard { // reversed, never booked late: sync/cardpay's ResolveCard
+		return p, pos.Errorf(pos.CodeConflict, "payments: %s is a card payment; the card service resolves it", p.ID)
+	}
 	prov, ok := s.Providers[p.Provider]
 	if !ok {
 		return p, pos.Errorf(pos.CodeUnavailable, "payments: %s: %w", p.Provider, ErrNoProvider)
