@@ -221,7 +221,8 @@ func (s *Service) resumeLateRefund(ctx context.Context, prov Provider, p pos.Pay
 	return s.lateRefund(ctx, prov, p, false)
 }
 
-// Recover resolves every open payment, as the till does at startup. It
+// Recover resolves every open wallet payment, as the till does at startup
+// (card payments are the card service's: its jobs reverse them). It
 // returns the payments that are still open, for the 待确认 list.
 func (s *Service) Recover(ctx context.Context) ([]pos.Payment, error) {
 	open, err := s.Store.OpenPayments(ctx)
@@ -230,6 +231,10 @@ func (s *Service) Recover(ctx context.Context) ([]pos.Payment, error) {
 	}
 	var still []pos.Payment
 	for _, p := range open {
+		if p.Mode == pos.ModeCard { // the card service's (its resolve job reverses it)
+			still = append(still, p)
+			continue
+		}
 		p, err := s.Resolve(ctx, p.ID)
 		if err != nil && pos.ErrorCode(err) != pos.CodeUnavailable {
 			return still, err
