@@ -17,13 +17,14 @@ import (
 // checkoutScreen is the counter. cart is the model tests read; refresh is
 // the only method that writes the cart's widgets.
 type checkoutScreen struct {
-	app      *App
-	cart     *pos.Cart
-	selected int           // the selected cart line, -1 for none
-	results  []pos.Product // search-as-you-type results
-	picked   int           // the selected result
-	lastSale *pos.Sale
-	payments []pos.Payment // attempts for this cart
+	app        *App
+	cart       *pos.Cart
+	nextAmount money.Fen     // the next wallet payment's part (split.go); 0: all that remains
+	selected   int           // the selected cart line, -1 for none
+	results    []pos.Product // search-as-you-type results
+	picked     int           // the selected result
+	lastSale   *pos.Sale
+	payments   []pos.Payment // attempts for this cart
 
 	scan       *keyEntry
 	resultList *widget.List
@@ -113,7 +114,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F10", "Reprint", s.onReprint),
 		keyButton("F2", "Search", func() { s.app.win.Canvas().Focus(s.scan) }),
 	)
-	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · Esc clear input · Ctrl+1…9 switch screens"))
+	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
 	dueLabel := widget.NewLabel(T("Total due"))
 	right := container.NewVBox(totals, dueLabel, s.total, widget.NewSeparator(), keys, hint,

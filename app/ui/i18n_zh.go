@@ -2,11 +2,12 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
-	"Not confirmed: the till cancels this card payment by itself.":                                    "未确认：系统会自动撤销这笔刷卡。",
-	"Anything charged goes back to the card. Take another payment.":                                   "如已扣款将原路退回，请改用其他方式收款。",
-	"QR withdrawn: nobody has paid it.":                                                               "收款码已撤下：没有人付款。",
-	"Take another payment. Should the customer still pay this QR, the till refunds it automatically.": "请改用其他方式收款。顾客若仍扫此码付款，系统会自动退款。",
-	"Scanned; the payment did not go through (the till shows why).":                                   "已扫码，但付款未成功（原因见收银台）。",
+	"An amount typed before F9 / F11 is the part that payment takes: more than 0, at most what is still due.": "F9/F11 前输入的金额是本笔收款的部分金额：须大于 0，且不超过尚欠金额。",
+	"Not confirmed: the till cancels this card payment by itself.":                                            "未确认：系统会自动撤销这笔刷卡。",
+	"Anything charged goes back to the card. Take another payment.":                                           "如已扣款将原路退回，请改用其他方式收款。",
+	"QR withdrawn: nobody has paid it.":                                                                       "收款码已撤下：没有人付款。",
+	"Take another payment. Should the customer still pay this QR, the till refunds it automatically.":         "请改用其他方式收款。顾客若仍扫此码付款，系统会自动退款。",
+	"Scanned; the payment did not go through (the till shows why).":                                           "已扫码，但付款未成功（原因见收银台）。",
 	"Camera":                              "摄像头",
 	"Frame size":                          "分辨率",
 	"Barcode gun ends a code with":        "扫码枪结束键",
@@ -61,7 +62,7 @@ var zhCN = map[string]string{
 	"Resume":         "取单",
 	"Reprint":        "重打小票",
 	"Search":         "搜索",
-	"+/- change quantity · ↑/↓ select line · Esc clear input · Ctrl+1…9 switch screens": "+/- 增减数量 · ↑/↓ 选择行 · Esc 清除输入 · Ctrl+1…9 切换页面",
+	"+/- change quantity · ↑/↓ select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens": "+/- 增减数量 · ↑/↓ 选择行 · 金额+F9/F11 分笔收款 · Esc 清除输入 · Ctrl+1…9 切换页面",
 	"Weight of %s (%s)":                    "%s 的重量（%s）",
 	"Quantity of %s (%s)":                  "%s 的数量（%s）",
 	"Discount on %s: 10%% · 9折 · 5 (yuan)": "%s 的折扣：10% · 9折 · 5（元）",

@@ -69,6 +69,10 @@ func (s *checkoutScreen) onPayCode() {
 		s.showError(err)
 		return
 	}
+	part, ok := s.takePartAmount()
+	if !ok {
+		return
+	}
 	e := newKeyEntry()
 	e.SetPlaceHolder(T("Scan the customer's payment code"))
 	var dlg dialog.Dialog
@@ -78,6 +82,7 @@ func (s *checkoutScreen) onPayCode() {
 			cam.stop()
 		}
 		dlg.Hide()
+		s.nextAmount = part
 		s.startCodePayment(code)
 	}
 	e.OnSubmitted = pay
@@ -97,7 +102,7 @@ func (s *checkoutScreen) onPayCode() {
 		body.Add(cam.preview)
 		body.Add(cam.status)
 	}
-	dlg = dialog.NewCustom(Tf("Scan to pay %s", s.remaining().Yuan()), T("Cancel (Esc)"), body, s.app.win)
+	dlg = dialog.NewCustom(Tf("Scan to pay %s", part.Yuan()), T("Cancel (Esc)"), body, s.app.win)
 	dlg.SetOnClosed(func() {
 		if cam != nil {
 			cam.stop()
@@ -107,7 +112,7 @@ func (s *checkoutScreen) onPayCode() {
 	s.app.camScan = cam
 	dlg.Resize(fyne.NewSize(480, 160))
 	dlg.Show()
-	s.app.display.askCode(s.remaining())
+	s.app.display.askCode(part)
 	s.app.win.Canvas().Focus(e)
 }
 
@@ -131,7 +136,7 @@ func (s *checkoutScreen) startCodePayment(code string) {
 		s.showError(err)
 		return
 	}
-	amount := s.remaining()
+	amount := s.payAmount()
 	s.scan.SetText("")
 	if err := s.online(code, pos.ModeCode, ""); err != nil {
 		s.showError(err)
@@ -150,7 +155,7 @@ func (s *checkoutScreen) onPayQR(provider pos.Provider) {
 		s.showError(err)
 		return
 	}
-	amount := s.remaining()
+	amount := s.payAmount()
 	if err := s.online("", pos.ModeQR, provider); err != nil {
 		s.showError(err)
 		return

@@ -18,14 +18,18 @@ func (s *checkoutScreen) onChooseQR() {
 		s.showError(err)
 		return
 	}
+	part, ok := s.takePartAmount()
+	if !ok {
+		return
+	}
 	var dlg dialog.Dialog
-	pick := func(p pos.Provider) { dlg.Hide(); s.onPayQR(p) }
+	pick := func(p pos.Provider) { dlg.Hide(); s.nextAmount = part; s.onPayQR(p) }
 	ws := s.qrWallets()
 	body := container.NewGridWithColumns(len(ws))
 	for _, b := range qrWalletButtons(ws, pick) {
 		body.Add(b)
 	}
-	dlg = dialog.NewCustom(Tf("Show QR to pay %s", s.remaining().Yuan()), T("Cancel"), body, s.app.win)
+	dlg = dialog.NewCustom(Tf("Show QR to pay %s", part.Yuan()), T("Cancel"), body, s.app.win)
 	s.pickByKey(dlg, ws, pick)
 	dlg.Show()
 }
