@@ -1,14 +1,10 @@
 package unionpay
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -48,41 +44,15 @@ func (c *Client) DownloadBill(ctx context.Context, day time.Time) ([]byte, error
 
 // bill posts the request and returns the verified file.
 func (c *Client) bill(ctx context.Context, date string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, 4*c.timeout) // a bill is bigger than an answer
-	defer cancel()
 	body, err := json.Marshal(map[string]string{"bill_date": date, "tar_type": "GZIP"})
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	const path = "/v1/bill"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	ts, n := strconv.FormatInt(c.cfg.Now().Unix(), 10), nonce()
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Acq-Merchant", c.cfg.MerchantID)
-	req.Header.Set("X-Acq-Timestamp", ts)
-	req.Header.Set("X-Acq-Nonce", n)
-	req.Header.Set("X-Acq-Signature", c.mac(http.MethodPost+"\n"+path+"\n"+ts+"\n"+n+"\n"+string(body)+"\n"))
-	resp, err := c.hc.Do(req)
+	raw, contentType, err := c.send(ctx, "/v1/bill", body, maxBill, 4*c.timeout) // a bill is bigger than an answer
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBill+1))
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("read bill: %w", err)
-	case len(raw) > maxBill:
-		return nil, fmt.Errorf("bill longer than %d bytes: %w", maxBill, ErrMalformed)
-	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusUnauthorized:
-		return nil, fmt.Errorf("HTTP %d: %w", resp.StatusCode, ErrHTTPStatus)
-	}
-	if err := c.verify(resp.Header, raw); err != nil {
-		return nil, err
-	}
-	return billAnswer(resp.Header.Get("Content-Type"), raw)
+	return billAnswer(contentType, raw)
 }
 
 // billAnswer tells a bill from a refusal: JSON is a refusal.

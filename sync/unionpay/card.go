@@ -1,16 +1,12 @@
 package unionpay
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"strconv"
 	"time"
 
 	"zhanggui/pos"
@@ -259,36 +255,8 @@ func cardInvalid(op, no string, err error) (pos.CardAuthResult, error) {
 // bytes, as call does for the other requests. Any error means the answer
 // cannot be trusted.
 func (c *Client) post(ctx context.Context, path string, body []byte) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	ts, n := strconv.FormatInt(c.cfg.Now().Unix(), 10), nonce()
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Acq-Merchant", c.cfg.MerchantID)
-	req.Header.Set("X-Acq-Timestamp", ts)
-	req.Header.Set("X-Acq-Nonce", n)
-	req.Header.Set("X-Acq-Signature", c.macBytes(http.MethodPost, path, ts, n, body))
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("read answer: %w", err)
-	case len(raw) > maxResponse:
-		return nil, fmt.Errorf("answer longer than %d bytes: %w", maxResponse, ErrMalformed)
-	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusUnauthorized:
-		return nil, fmt.Errorf("HTTP %d: %w", resp.StatusCode, ErrHTTPStatus)
-	}
-	if err := c.verify(resp.Header, raw); err != nil {
-		return nil, err
-	}
-	return raw, nil
+	raw, _, err := c.send(ctx, path, body, maxResponse, c.timeout)
+	return raw, err
 }
 
 // macBytes is the request signature of mac, computed without turning the

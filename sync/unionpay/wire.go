@@ -131,40 +131,53 @@ func (a answer) codes() string {
 // call signs and posts one request and returns the verified answer. Any
 // error means the answer cannot be trusted.
 func (c *Client) call(ctx context.Context, path string, q request) (answer, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
 	body, err := json.Marshal(q)
 	if err != nil {
 		return answer{}, fmt.Errorf("encode request: %w", err)
 	}
+	raw, _, err := c.send(ctx, path, body, maxResponse, c.timeout)
+	if err != nil {
+		return answer{}, err
+	}
+	return parseAnswer(raw)
+}
+
+// send signs body, posts it to path and returns the answer's bytes (at
+// most limit) and content type once its signature verified; any error
+// means the answer cannot be trusted. The signature is computed without
+// turning the body into a string: a card call's body holds a PAN, and the
+// caller wipes the body after the call.
+func (c *Client) send(ctx context.Context, path string, body []byte, limit int, timeout time.Duration) ([]byte, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(body))
 	if err != nil {
-		return answer{}, fmt.Errorf("build request: %w", err)
+		return nil, "", fmt.Errorf("build request: %w", err)
 	}
 	ts, n := strconv.FormatInt(c.cfg.Now().Unix(), 10), nonce()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Acq-Merchant", c.cfg.MerchantID)
 	req.Header.Set("X-Acq-Timestamp", ts)
 	req.Header.Set("X-Acq-Nonce", n)
-	req.Header.Set("X-Acq-Signature", c.mac(http.MethodPost+"\n"+path+"\n"+ts+"\n"+n+"\n"+string(body)+"\n"))
+	req.Header.Set("X-Acq-Signature", c.macBytes(http.MethodPost, path, ts, n, body))
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return answer{}, err
+		return nil, "", err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	switch {
 	case err != nil:
-		return answer{}, fmt.Errorf("read answer: %w", err)
-	case len(raw) > maxResponse:
-		return answer{}, fmt.Errorf("answer longer than %d bytes: %w", maxResponse, ErrMalformed)
+		return nil, "", fmt.Errorf("read answer: %w", err)
+	case len(raw) > limit:
+		return nil, "", fmt.Errorf("answer longer than %d bytes: %w", limit, ErrMalformed)
 	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusUnauthorized:
-		return answer{}, fmt.Errorf("HTTP %d: %w", resp.StatusCode, ErrHTTPStatus)
+		return nil, "", fmt.Errorf("HTTP %d: %w", resp.StatusCode, ErrHTTPStatus)
 	}
 	if err := c.verify(resp.Header, raw); err != nil {
-		return answer{}, err
+		return nil, "", err
 	}
-	return parseAnswer(raw)
+	return raw, resp.Header.Get("Content-Type"), nil
 }
 
 // verify checks an answer's X-Acq-Timestamp, -Nonce and -Signature.
