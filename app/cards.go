@@ -13,6 +13,7 @@ import (
 	"zhanggui/hardware/nfc"
 	"zhanggui/hardware/nfc/pcsc"
 	"zhanggui/pos"
+	"zhanggui/pos/money"
 	"zhanggui/storage"
 	"zhanggui/sync/cardpay"
 	"zhanggui/sync/cardterm"
@@ -71,7 +72,7 @@ func newCards(db *storage.DB, pay *paymentSetup, dataDir string, log *slog.Logge
 		}
 		return st.OfflineCards
 	}
-	term, err := cardterm.New(cardterm.Config{Acquirer: acq, Policy: pos.CardPolicy{FloorLimit: limits().FloorFen},
+	term, err := cardterm.New(cardterm.Config{Acquirer: acq, FloorLimit: func() money.Fen { return limits().FloorFen },
 		TokenKey: subKey(key, "card token"), SealKey: subKey(key, "card seal"), Logger: log})
 	if err != nil {
 		return nil, err

@@ -254,11 +254,13 @@ type RefundRequest struct {
 	Reason      string
 }
 
-// Paid sums the succeeded payments, what they cover of a sale.
+// Paid sums the succeeded payments of a sale in progress, what they cover
+// of it. A payment being refunded covers nothing: on a cart still at the
+// counter that is a late success going back to the customer.
 func Paid(ps []Payment) money.Fen {
 	var f money.Fen
 	for _, p := range ps {
-		if p.State == PaySucceeded || p.State == PayRefunding {
+		if p.State == PaySucceeded {
 			f += p.Amount
 		}
 	}

@@ -249,7 +249,7 @@ func (s *checkoutScreen) finishCard(cd *cardDialog, out CardOutcome, err error) 
 		s.cardSaleDone(out.Sale)
 	case out.Pending:
 		cd.status.SetText(T("Not confirmed: the till cancels this card payment by itself."))
-		cd.detail.SetText(out.Reason + " " + T("Anything charged goes back to the card. Take another payment."))
+		cd.detail.SetText(T("Anything charged goes back to the card. Take another payment."))
 		cd.cashB.Show()
 	default:
 		cd.status.SetText(T("Card not accepted: ") + out.Reason)

@@ -107,8 +107,9 @@ func (p *Player) next() int {
 	return -1
 }
 
-// run plays wav through player idx; a failure (no sound device, no
-// server) retires that player.
+// run plays wav through player idx. A player that fails by itself (no
+// sound device, no sound server) is retired; one that was only slow (a
+// busy sound server, killed at playTimeout) is tried again next time.
 func (p *Player) run(idx int, wav []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), playTimeout)
 	defer cancel()
@@ -118,9 +119,11 @@ func (p *Player) run(idx int, wav []byte) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		p.mu.Lock()
-		p.broken[idx] = true
-		p.mu.Unlock()
+		if ctx.Err() == nil {
+			p.mu.Lock()
+			p.broken[idx] = true
+			p.mu.Unlock()
+		}
 		err = fmt.Errorf("beep: %s: %w: %s", argv[0], err, bytes.TrimSpace(stderr.Bytes()))
 		p.log.Debug("sound player failed", "err", err)
 		return err

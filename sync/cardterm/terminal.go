@@ -45,6 +45,10 @@ type Config struct {
 	Reader   Reader   // where cards are tapped; nil: PCSCReader{} (any reader)
 	Acquirer Acquirer // required
 	Policy   pos.CardPolicy
+	// FloorLimit, if set, is read at each charge and replaces
+	// Policy.FloorLimit: the owner's offline limit as saved in settings now
+	// (nil: Policy's, fixed). SealKey is then required.
+	FloorLimit func() money.Fen
 	// TokenKey keys the card tokens (HMAC-SHA256): at least 16 secret
 	// bytes, the same for the life of the shop's data, or cards are no
 	// longer recognised.
@@ -102,7 +106,7 @@ func New(cfg Config) (*PCSCTerminal, error) {
 		return nil, fmt.Errorf("cardterm: config: token key of %d bytes, at least %d", len(cfg.TokenKey), minTokenKey)
 	case cfg.Policy.FloorLimit < 0:
 		return nil, fmt.Errorf("cardterm: config: floor limit %v", cfg.Policy.FloorLimit)
-	case cfg.Policy.FloorLimit > 0 && len(cfg.SealKey) == 0:
+	case (cfg.Policy.FloorLimit > 0 || cfg.FloorLimit != nil) && len(cfg.SealKey) == 0:
 		return nil, errors.New("cardterm: config: a floor limit needs a seal key for the offline approvals")
 	}
 	t := &PCSCTerminal{cfg: cfg, busy: make(chan struct{}, 1)}
@@ -137,6 +141,15 @@ func (t *PCSCTerminal) defaults() {
 	if c.Rand == nil {
 		c.Rand = rand.Reader
 	}
+}
+
+// policy is the card policy of a charge starting now.
+func (t *PCSCTerminal) policy() pos.CardPolicy {
+	p := t.cfg.Policy
+	if t.cfg.FloorLimit != nil {
+		p.FloorLimit = max(0, t.cfg.FloorLimit())
+	}
+	return p
 }
 
 // Charge waits for a card (until ctx ends), reads it for amount, and
@@ -203,7 +216,7 @@ func (t *PCSCTerminal) tap(ctx context.Context, amount money.Fen) (tapped, error
 	defer func() { _ = conn.Close() }() // the card has said all we need; a failed close changes nothing
 	tp.at = t.cfg.Now().In(t.cfg.Location)
 	ttq := nfc.DefaultTTQ
-	if t.cfg.Policy.OnlineRequired(amount) {
+	if t.policy().OnlineRequired(amount) {
 		ttq[1] |= ttqOnlineRequired
 	}
 	txn := nfc.Transaction{Amount: int64(amount), At: tp.at, TTQ: ttq, Rand: bytes.NewReader(tp.un[:])}
@@ -237,7 +250,7 @@ func (t *PCSCTerminal) decide(ctx context.Context, tp tapped, amount money.Fen, 
 		res.Reason = reasonNoExpiry
 		return res, nil
 	}
-	route, reason := t.cfg.Policy.Route(cryptogramOf(c.CryptogramType), amount, c.Expiry.Expired(tp.at))
+	route, reason := t.policy().Route(cryptogramOf(c.CryptogramType), amount, c.Expiry.Expired(tp.at))
 	switch route {
 	case pos.CardOnline:
 		return t.authorize(ctx, tp, amount, no, res)

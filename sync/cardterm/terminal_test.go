@@ -333,3 +333,33 @@ func TestOneChargeAtATime(t *testing.T) {
 		t.Errorf("first Charge = %v, want context.Canceled", err)
 	}
 }
+
+// The owner's offline limit is read at each charge: lowered to 0 in
+// settings, the next card goes online at once, without a restart.
+func TestFloorLimitReadAtEachCharge(t *testing.T) {
+	e := newEnv(t)
+	c := e.newCard("holder", 10000)
+	reader := newMemReader()
+	floor := money.Fen(10000)
+	term, err := cardterm.New(cardterm.Config{Reader: reader, Acquirer: e.acq,
+		FloorLimit: func() money.Fen { return floor }, TokenKey: tokenKey, SealKey: sealKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader.present(c.handle)
+	res, err := term.Charge(ctx, 880, newNo())
+	wantResult(t, res, err, true, true, "") // within the floor: offline
+	if ttq := c.profile.LastGPO["9F66"]; ttq[1]&0x80 != 0 {
+		t.Fatalf("TTQ %X asks for an online cryptogram within the floor limit", ttq)
+	}
+	floor = 0 // the owner turns offline cards off
+	reader.present(c.handle)
+	_, _ = term.Charge(ctx, 880, newNo())
+	if ttq := c.profile.LastGPO["9F66"]; ttq[1]&0x80 == 0 {
+		t.Errorf("TTQ %X: with the floor at 0 the terminal still lets the card approve offline", ttq)
+	}
+	if _, err := cardterm.New(cardterm.Config{Acquirer: e.acq, TokenKey: tokenKey,
+		FloorLimit: func() money.Fen { return 0 }}); err == nil {
+		t.Error("a floor limit read from settings without a seal key was accepted")
+	}
+}

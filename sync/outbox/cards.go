@@ -32,6 +32,9 @@ type cardJob struct {
 	PaymentID string    `json:"payment_id"`
 	SaleID    string    `json:"sale_id"`
 	Amount    money.Fen `json:"amount_fen"`
+	// Provider is the link the job waits for (the acquirer's, UnionPay's):
+	// the sync screen files the job under it.
+	Provider pos.Provider `json:"provider"`
 }
 
 // CardCaptureJob is the job that uploads the offline approval c of sale
@@ -39,7 +42,7 @@ type cardJob struct {
 // it, so enqueueing it again is a no-op, and every try sends the same
 // out_trade_no (the acquirer answers a repeat with the order's state).
 func CardCaptureJob(c pos.CardCapture, saleID string, due time.Time) pos.Job {
-	payload, _ := json.Marshal(cardJob{PaymentID: c.OutTradeNo, SaleID: saleID, Amount: c.Amount}) // plain struct: cannot fail
+	payload, _ := json.Marshal(cardJob{PaymentID: c.OutTradeNo, SaleID: saleID, Amount: c.Amount, Provider: pos.UnionPay}) // plain struct: cannot fail
 	return pos.NewJob("card.capture:"+c.OutTradeNo, pos.JobUploadCardCapture, c.OutTradeNo, payload, due)
 }
 
@@ -47,7 +50,7 @@ func CardCaptureJob(c pos.CardCapture, saleID string, due time.Time) pos.Job {
 // open, due at due. It is keyed by itself, not by the payment: a booked
 // payment's capture must not wait for it.
 func CardResolveJob(p pos.Payment, due time.Time) pos.Job {
-	payload, _ := json.Marshal(cardJob{PaymentID: p.ID, SaleID: p.SaleID, Amount: p.Amount}) // cannot fail
+	payload, _ := json.Marshal(cardJob{PaymentID: p.ID, SaleID: p.SaleID, Amount: p.Amount, Provider: pos.UnionPay}) // cannot fail
 	return pos.NewJob("card.resolve:"+p.ID, CardResolveKind, "", payload, due)
 }
 
@@ -186,13 +189,8 @@ func (h CardResolveHandler) Handle(ctx context.Context, j pos.Job) error {
 	if offline(h.Link, h.LinkProvider) {
 		return ErrOffline
 	}
-	p, err := h.Cards.ResolveCard(ctx, req.PaymentID)
-	if err != nil {
+	if _, err := h.Cards.ResolveCard(ctx, req.PaymentID); err != nil {
 		return pos.Errorf(pos.ErrorCode(err), "outbox: card resolve %s: %w", req.PaymentID, err)
-	}
-	if p.Amount != req.Amount {
-		return pos.Errorf(pos.CodeConflict, "outbox: card resolve %s: the job is for %v, the payment %v",
-			req.PaymentID, req.Amount, p.Amount)
 	}
 	return nil
 }

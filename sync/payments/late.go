@@ -95,7 +95,7 @@ func (s *Service) disposition(ctx context.Context, p pos.Payment) (refund bool, 
 	}
 	var paid money.Fen
 	for _, o := range others {
-		if o.ID != p.ID && (o.State == pos.PaySucceeded || o.State == pos.PayRefunding) {
+		if o.ID != p.ID && o.State == pos.PaySucceeded { // one being refunded pays nothing
 			paid += o.Amount
 		}
 	}

@@ -96,13 +96,7 @@ func BillJobHandler(svc *Service, log *slog.Logger) func(context.Context, pos.Jo
 	return func(ctx context.Context, j pos.Job) error {
 		mu.Lock()
 		defer mu.Unlock()
-		run := *svc // with the fee rates saved now (the accountant may change them)
-		cfg, err := StoredConfig(ctx, svc.DB)
-		if err != nil {
-			return pos.Errorf(pos.CodeUnavailable, "reconcile: job %s: %w", j.ID, err)
-		}
-		run.Config = cfg
-		if err := run.billJob(ctx, j, log); err != nil {
+		if err := svc.billJob(ctx, j, log); err != nil { // with the fee rates saved now
 			return fmt.Errorf("reconcile: job %s: %w", j.ID, err)
 		}
 		return nil
@@ -127,9 +121,9 @@ func (s *Service) billJob(ctx context.Context, j pos.Job, log *slog.Logger) erro
 		log.Info("bill job for a channel without a source: nothing to fetch", "job", j.ID)
 		return nil
 	}
-	cfg, err := StoredConfig(ctx, s.DB)
+	cfg, err := StoredConfig(ctx, s.DB) // the accountant may have changed them
 	if err != nil {
-		return err
+		return pos.Errorf(pos.CodeUnavailable, "fee rates: %w", err)
 	}
 	one := &Service{DB: s.DB, Sources: map[settlement.Channel]BillSource{ch: src}, Config: cfg, Now: s.Now}
 	for _, f := range one.FetchBills(ctx, day) {
