@@ -298,6 +298,11 @@ func (p Payment) Withdrawn() bool {
 	return false
 }
 
+// ErrPaymentArrived refuses to book a sale that leaves out a succeeded
+// payment of its cart: a late success arrived while the sale was being
+// made. The checkout reloads the cart's payments; what is due has changed.
+var ErrPaymentArrived = Errorf(CodeConflict, "pos: a payment of this sale arrived meanwhile")
+
 // ErrCartLocked means a cart has payments taken or pending: its lines can
 // no longer change (the customer paid for exactly these).
 var ErrCartLocked = Errorf(CodeInvalid, "pos: the sale has payments; its lines are fixed")

@@ -40,10 +40,7 @@ func (db *DB) SaveCardSale(ctx context.Context, s *pos.Sale, p pos.Payment, c *p
 
 	steps := []func() error{
 		func() error { return savePayment(ctx, tx, p) },
-		func() error { return insertSale(ctx, tx, s, db.location()) },
-		func() error { return insertEntry(ctx, tx, s.Entry) },
-		func() error { return saleStock(ctx, tx, s) },
-		func() error { return deleteCart(ctx, tx, s.ID) },
+		func() error { return writeSale(ctx, tx, s, db.location()) },
 		func() error { return insertCapture(ctx, tx, s.ID, c, db.location()) },
 		func() error { return enqueue(ctx, tx, jobs...) },
 	}

@@ -30,22 +30,84 @@ func (db *DB) SaveSale(ctx context.Context, s *pos.Sale) error {
 	}
 	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
 
-	if err := insertSale(ctx, tx, s, db.location()); err != nil { // first: a repeat fails here
-		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
-	}
-	if err := insertEntry(ctx, tx, s.Entry); err != nil {
-		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
-	}
-	if err := saleStock(ctx, tx, s); err != nil {
-		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
-	}
-	if err := deleteCart(ctx, tx, s.ID); err != nil {
+	if err := writeSale(ctx, tx, s, db.location()); err != nil {
 		return fmt.Errorf("storage: save sale %s: %w", s.ID, err)
 	}
 	if err := tx.Commit(); err != nil { // with synchronous=FULL, this is the fsync
 		return fmt.Errorf("storage: save sale %s: commit: %w", s.ID, classify(err))
 	}
 	return nil
+}
+
+// writeSale writes a sale inside tx: the sale (first: a repeat fails
+// there), its entry and stock moves, the end of its cart; and refuses it
+// if a succeeded payment of the cart is not among its tenders.
+func writeSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) error {
+	steps := []func() error{
+		func() error { return insertSale(ctx, tx, s, loc) },
+		func() error { return insertEntry(ctx, tx, s.Entry) },
+		func() error { return saleStock(ctx, tx, s) },
+		func() error { return deleteCart(ctx, tx, s.ID) },
+		func() error { return paymentsTendered(ctx, tx, s) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// paymentsTendered refuses a sale that leaves out a succeeded payment of
+// its cart (pos.ErrPaymentArrived): a late success saved while the sale
+// was being made would otherwise be paid for nothing. Its counterpart,
+// SavePaymentUnlessSold, keeps a late success off a sale already saved:
+// one of the two transactions comes first, and the other sees it.
+func paymentsTendered(ctx context.Context, tx *tx, s *pos.Sale) error {
+	tendered := map[string]bool{}
+	for _, t := range s.Tenders {
+		tendered[t.PaymentID] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM payments WHERE sale_id = ? AND state = 'succeeded'`, s.ID)
+	if err != nil {
+		return fmt.Errorf("payments of the sale: %w", classify(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("payments of the sale: %w", classify(err))
+		}
+		if !tendered[id] {
+			return fmt.Errorf("payment %s is not among its tenders: %w", id, pos.ErrPaymentArrived)
+		}
+	}
+	return rows.Err()
+}
+
+// SavePaymentUnlessSold saves p unless its sale is already saved, in one
+// transaction: a late success for a cart that was completed meanwhile must
+// be refunded, not recorded as paying it (saved false, nothing written).
+func (db *DB) SavePaymentUnlessSold(ctx context.Context, p pos.Payment) (saved bool, err error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("storage: save payment %s: %w", p.ID, err)
+	}
+	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
+	var sold int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sales WHERE id = ?`, p.SaleID).Scan(&sold); err != nil {
+		return false, fmt.Errorf("storage: save payment %s: %w", p.ID, classify(err))
+	}
+	if sold > 0 {
+		return false, nil
+	}
+	if err := savePayment(ctx, tx, p); err != nil {
+		return false, fmt.Errorf("storage: save payment %s: %w", p.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("storage: save payment %s: commit: %w", p.ID, classify(err))
+	}
+	return true, nil
 }
 
 // insertSale writes the sale row, its lines and its tenders. The business

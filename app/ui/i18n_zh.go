@@ -2,12 +2,13 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
-	"An amount typed before F9 / F11 is the part that payment takes: more than 0, at most what is still due.": "F9/F11 前输入的金额是本笔收款的部分金额：须大于 0，且不超过尚欠金额。",
-	"Not confirmed: the till cancels this card payment by itself.":                                            "未确认：系统会自动撤销这笔刷卡。",
-	"Anything charged goes back to the card. Take another payment.":                                           "如已扣款将原路退回，请改用其他方式收款。",
-	"QR withdrawn: nobody has paid it.":                                                                       "收款码已撤下：没有人付款。",
-	"Take another payment. Should the customer still pay this QR, the till refunds it automatically.":         "请改用其他方式收款。顾客若仍扫此码付款，系统会自动退款。",
-	"Scanned; the payment did not go through (the till shows why).":                                           "已扫码，但付款未成功（原因见收银台）。",
+	"A payment for this sale arrived just now: nothing was booked. Check what is still due and take only that.": "本单刚收到一笔付款，本次未记账。请核对尚欠金额，只收差额。",
+	"An amount typed before F9 / F11 is the part that payment takes: more than 0, at most what is still due.":   "F9/F11 前输入的金额是本笔收款的部分金额：须大于 0，且不超过尚欠金额。",
+	"Not confirmed: the till cancels this card payment by itself.":                                              "未确认：系统会自动撤销这笔刷卡。",
+	"Anything charged goes back to the card. Take another payment.":                                             "如已扣款将原路退回，请改用其他方式收款。",
+	"QR withdrawn: nobody has paid it.":                                                                         "收款码已撤下：没有人付款。",
+	"Take another payment. Should the customer still pay this QR, the till refunds it automatically.":           "请改用其他方式收款。顾客若仍扫此码付款，系统会自动退款。",
+	"Scanned; the payment did not go through (the till shows why).":                                             "已扫码，但付款未成功（原因见收银台）。",
 	"Camera":                              "摄像头",
 	"Frame size":                          "分辨率",
 	"Barcode gun ends a code with":        "扫码枪结束键",

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"zhanggui/pos"
 	"zhanggui/sync/payments"
 	"zhanggui/sync/providersim"
@@ -92,5 +94,33 @@ func TestLateSuccessAfterCashIsRefunded(t *testing.T) {
 	}
 	if !strings.Contains(f.app.checkout.lastInfo.Text, "已自动退回顾客") {
 		t.Errorf("the cashier was told %q", f.app.checkout.lastInfo.Text)
+	}
+}
+
+// A late success saved while the cashier was taking cash: the cash sale is
+// refused (nothing booked, the drawer untouched) and the checkout shows
+// what is still due with the payment counted.
+func TestCashSaleRefusedWhenAPaymentArrived(t *testing.T) {
+	f := newFixture(t)
+	f.scan("6903456789014") // 4.50
+	cart := f.app.checkout.cart
+	f.key(fyne.KeyF12)
+	if f.app.pay == nil {
+		t.Fatal("no cash dialog")
+	}
+	p, _ := pos.NewPayment(strings.Repeat("3", 32), cart.ID, pos.Alipay, pos.ModeCode, 450, f.now)
+	p.State = pos.PaySucceeded // arrived behind the dialog
+	if err := f.db.SavePayment(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	f.app.pay.received.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if sale, _ := f.db.Sale(context.Background(), cart.ID); sale != nil {
+		t.Fatalf("the cash sale was booked beside the payment: %+v", sale.Tenders)
+	}
+	if f.app.pay == nil || !strings.Contains(f.app.pay.msg.Text, "刚收到一笔付款") {
+		t.Errorf("the cashier was not told: %+v", f.app.pay)
+	}
+	if got := f.app.checkout.remaining(); got != 0 {
+		t.Errorf("still due %v after the payment arrived, want 0", got)
 	}
 }

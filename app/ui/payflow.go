@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -323,7 +324,12 @@ func (s *checkoutScreen) completeWithPayments(cash *pos.Tender, rounding money.F
 	if cash != nil {
 		tenders = append(tenders, *cash)
 	}
-	return s.complete(rounding, tenders)
+	err := s.complete(rounding, tenders)
+	if errors.Is(err, pos.ErrPaymentArrived) { // a late success: what is due has changed
+		s.loadPayments()
+		s.refresh()
+	}
+	return err
 }
 
 // resumePaid finishes a sale whose payments were taken before a restart:

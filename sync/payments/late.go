@@ -124,8 +124,8 @@ func (s *Service) waitingCart(ctx context.Context, id string) (*pos.Cart, error)
 }
 
 // stepLate records the success a resolver found: as succeeded for a cart
-// that waits, or straight as refunding when nothing needs the money, in
-// one write either way.
+// that still waits (unless its sale was saved meanwhile), or straight as
+// refunding when nothing needs the money, in one write either way.
 func (s *Service) stepLate(ctx context.Context, p pos.Payment, r pos.ProviderResult) (pos.Payment, error) {
 	next, err := apply(p, pos.EvSuccess, r, s.Now())
 	if err != nil {
@@ -135,21 +135,50 @@ func (s *Service) stepLate(ctx context.Context, p pos.Payment, r pos.ProviderRes
 	if err != nil {
 		return p, err // nothing saved: the next resolve asks again
 	}
-	if refund {
-		next.Reason = "到账晚于放弃，自动退款：" + why
-		if next, err = next.Next(pos.EvRefund, s.Now()); err != nil {
+	if !refund {
+		// The cart waited when asked; the checkout may complete it in cash
+		// before this is saved. Save it only if the sale is still unsaved,
+		// in one transaction (the sale's own transaction refuses a sale
+		// that leaves out a succeeded payment): else refund it after all.
+		saved, err := s.saveUnlessSold(ctx, next)
+		if err != nil {
 			return p, err
 		}
+		if saved {
+			s.notice(NoticeLatePaid, next, "its cart waits")
+			return next, nil
+		}
+		why = "its sale was completed without it meanwhile"
+	}
+	next.Reason = "到账晚于放弃，自动退款：" + why
+	if next, err = next.Next(pos.EvRefund, s.Now()); err != nil {
+		return p, err
 	}
 	if err := s.save(ctx, next); err != nil {
 		return p, err
 	}
-	if refund {
-		s.notice(NoticeLateRefund, next, why)
-	} else {
-		s.notice(NoticeLatePaid, next, "its cart waits")
-	}
+	s.notice(NoticeLateRefund, next, why)
 	return next, nil
+}
+
+// lateGuard is the store's transaction that records a late success only
+// while its sale is unsaved (storage.DB.SavePaymentUnlessSold).
+type lateGuard interface {
+	SavePaymentUnlessSold(ctx context.Context, p pos.Payment) (saved bool, err error)
+}
+
+// saveUnlessSold saves the late success p for its waiting cart, unless the
+// sale was saved meanwhile; a store without the guard saves it plainly.
+func (s *Service) saveUnlessSold(ctx context.Context, p pos.Payment) (bool, error) {
+	g, ok := s.Sales.(lateGuard)
+	if !ok {
+		return true, s.save(ctx, p)
+	}
+	saved, err := g.SavePaymentUnlessSold(context.WithoutCancel(ctx), p)
+	if err != nil {
+		return false, fmt.Errorf("payments: save %s as %s: %w", p.ID, p.State, err)
+	}
+	return saved, nil
 }
 
 // isLateRefund reports whether the refunding payment p is refunding a late
