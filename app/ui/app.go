@@ -45,6 +45,7 @@ type App struct {
 	ask     *askState   // the open input dialog, if any
 
 	display *customerDisplay // the customer display; nil when off
+	card    *cardDialog      // the latest card charge (its done closes when it ends); touched on the Fyne goroutine
 }
 
 // New builds the screens into win. The caller shows the window.

@@ -81,10 +81,6 @@ type cardDialog struct {
 	outcome CardOutcome
 }
 
-// cardDialogs holds each App's card charge in progress (touched on the
-// Fyne goroutine only); the latest stays for tests to wait on.
-var cardDialogs = map[*App]*cardDialog{}
-
 // onPayCard charges a contactless card for what remains due (F1).
 func (s *checkoutScreen) onPayCard() {
 	if err := s.canPayCard(); err != nil {
@@ -119,7 +115,7 @@ func (s *checkoutScreen) canPayCard() error {
 		return pos.ErrEmptyCart
 	case s.app.deps.Cards.Charge == nil:
 		return pos.Errorf(pos.CodeUnavailable, "ui: no card terminal configured")
-	case pos.Pending(s.payments) || s.app.paying != nil || cardDialogs[s.app] != nil && !closed(cardDialogs[s.app].done):
+	case pos.Pending(s.payments) || s.app.paying != nil || s.app.card != nil && !closed(s.app.card.done):
 		return pos.Errorf(pos.CodeConflict, "ui: a payment is still in progress")
 	}
 	return nil
@@ -185,7 +181,7 @@ func (s *checkoutScreen) newCardDialog(amount money.Fen) *cardDialog {
 	body := container.NewVBox(cd.amount, cd.bar, cd.status, cd.detail, cd.buttons)
 	cd.dlg = dialog.NewCustomWithoutButtons(T("Ask the customer to tap the card"), body, s.app.win)
 	cd.dlg.Resize(fyne.NewSize(460, 340))
-	cardDialogs[s.app] = cd
+	s.app.card = cd
 	cd.dlg.Show()
 	return cd
 }

@@ -48,7 +48,7 @@ func withCards(f *fixture, term cardpay.Terminal, link pos.Link) {
 func waitCard(t *testing.T, f *fixture) *cardDialog {
 	t.Helper()
 	f.key(fyne.KeyF1)
-	cd := cardDialogs[f.app]
+	cd := f.app.card
 	if cd == nil {
 		t.Fatalf("F1 opened no card dialog: %q", f.app.checkout.msg.Text)
 	}
@@ -57,7 +57,7 @@ func waitCard(t *testing.T, f *fixture) *cardDialog {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the card payment never finished")
 	}
-	delete(cardDialogs, f.app)
+	f.app.card = nil
 	return cd
 }
 
@@ -175,7 +175,7 @@ func TestCardKeyWithoutReader(t *testing.T) {
 	f.app.deps.Cards.Reader = func() error { return errNoReaderForTest }
 	f.scan("6901234567892")
 	f.key(fyne.KeyF1)
-	if cardDialogs[f.app] != nil || !strings.Contains(f.app.checkout.msg.Text, T("No card reader connected")) {
+	if f.app.card != nil || !strings.Contains(f.app.checkout.msg.Text, T("No card reader connected")) {
 		t.Errorf("message %q: want %q and no dialog", f.app.checkout.msg.Text, T("No card reader connected"))
 	}
 }
@@ -191,11 +191,11 @@ func TestCartFixedWhileTheCardIsCharged(t *testing.T) {
 	}}, pos.LinkOnline)
 	f.scan("6901234567892")
 	f.key(fyne.KeyF1)
-	cd := cardDialogs[f.app]
+	cd := f.app.card
 	f.scan("6903456789014") // a scan behind the dialog while the customer taps
 	close(release)
 	<-cd.done
-	delete(cardDialogs, f.app)
+	f.app.card = nil
 	sale := cd.outcome.Sale
 	if sale == nil || sale.Total != 300 || len(sale.Lines) != 1 {
 		t.Fatalf("outcome %+v: want the ¥3.00 sale the card paid, unchanged", cd.outcome)

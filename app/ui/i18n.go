@@ -60,3 +60,18 @@ func T(s string) string {
 
 // Tf translates format and then formats it.
 func Tf(format string, args ...any) string { return fmt.Sprintf(T(format), args...) }
+
+// translationParts are the screens' own Chinese maps, by name, merged into
+// zhCN (TestTranslationMapsAgree checks none contradicts another).
+var translationParts = map[string]map[string]string{}
+
+// mergeZh adds a screen's Chinese strings to zhCN; a key zhCN already has
+// keeps its translation (the test reports a disagreement).
+func mergeZh(name string, m map[string]string) {
+	translationParts[name] = m
+	for en, zh := range m {
+		if _, ok := zhCN[en]; !ok {
+			zhCN[en] = zh
+		}
+	}
+}

@@ -21,7 +21,6 @@ var zhAccounting = map[string]string{
 	"Channel":                "渠道",
 	"Count":                  "笔数",
 	"Gross":                  "收款",
-	"Refunds":                "退款",
 	"Fees":                   "手续费",
 	"Net":                    "净额",
 	"Expected settlement":    "预计结算",
@@ -82,16 +81,9 @@ var zhAccounting = map[string]string{
 	"No bill yet: providers make a day's bill the next morning (WeChat Pay after 10:00). Try again later.": "账单尚未生成：渠道在次日上午生成前一天的账单（微信支付 10 点后）。请稍后再试。",
 	"The provider could not be reached. Check the network and try again later.":                            "无法连接渠道，请检查网络后稍后再试。",
 	"The bill or the request was refused as invalid. Check the file and the provider chosen.":              "账单或请求无效，请核对文件及所选渠道。",
-	"This conflicts with an earlier record. Call the owner.":                                               "与已有记录冲突，请联系店主。",
 	"Something went wrong. The details are in the log.":                                                    "出现错误，详情见日志。",
 	"The bill file has %d problems and was not imported:":                                                  "账单文件有 %d 处问题，未导入：",
 	"…and %d more": "……另有 %d 处",
 }
 
-func init() {
-	for en, zh := range zhAccounting {
-		if _, ok := zhCN[en]; !ok {
-			zhCN[en] = zh
-		}
-	}
-}
+func init() { mergeZh("zhAccounting", zhAccounting) }

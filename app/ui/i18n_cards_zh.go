@@ -17,10 +17,4 @@ var zhCards = map[string]string{
 	"Offline approval":    "脱机批准",
 }
 
-func init() {
-	for en, zh := range zhCards {
-		if _, ok := zhCN[en]; !ok {
-			zhCN[en] = zh
-		}
-	}
-}
+func init() { mergeZh("zhCards", zhCards) }

@@ -86,10 +86,4 @@ var zhChannels = map[string]string{
 	"Only the owner can change the payment channels.":          "只有店主可以修改收款渠道。",
 }
 
-func init() {
-	for en, zh := range zhChannels {
-		if _, ok := zhCN[en]; !ok {
-			zhCN[en] = zh
-		}
-	}
-}
+func init() { mergeZh("zhChannels", zhChannels) }

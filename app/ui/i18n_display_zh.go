@@ -30,10 +30,4 @@ var zhDisplay = map[string]string{
 	"Please pay in cash or another way":                              "请使用现金或其他方式付款",
 }
 
-func init() {
-	for en, zh := range zhDisplay {
-		if _, ok := zhCN[en]; !ok {
-			zhCN[en] = zh
-		}
-	}
-}
+func init() { mergeZh("zhDisplay", zhDisplay) }

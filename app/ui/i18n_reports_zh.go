@@ -37,10 +37,4 @@ var zhReports = map[string]string{
 	"%d orders · takings %s · discounts %s · refunds %s · net %s": "%d 单 · 实收 %s · 优惠 %s · 退款 %s · 净额 %s",
 }
 
-func init() {
-	for en, zh := range zhReports {
-		if _, ok := zhCN[en]; !ok {
-			zhCN[en] = zh
-		}
-	}
-}
+func init() { mergeZh("zhReports", zhReports) }

@@ -59,10 +59,4 @@ var zhSync = map[string]string{
 	"The backup of %s will be restored when the till next starts. Close and reopen the till.":                                                     "%s 的备份已准备好，重启后生效。请关闭并重新打开收银软件。",
 }
 
-func init() {
-	for en, zh := range zhSync {
-		if _, ok := zhCN[en]; !ok {
-			zhCN[en] = zh
-		}
-	}
-}
+func init() { mergeZh("zhSync", zhSync) }

@@ -8,10 +8,4 @@ var zhUnionPayQR = map[string]string{
 	"Scan with UnionPay QuickPass to pay": "请用云闪付扫码付款",
 }
 
-func init() {
-	for en, zh := range zhUnionPayQR {
-		if _, ok := zhCN[en]; !ok {
-			zhCN[en] = zh
-		}
-	}
-}
+func init() { mergeZh("zhUnionPayQR", zhUnionPayQR) }
