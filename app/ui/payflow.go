@@ -259,8 +259,9 @@ func (s *checkoutScreen) finishPayment(pd *payDialog, p pos.Payment, err error) 
 	pd.closeB.Show()
 	pd.qr.Hide()
 	s.loadPayments()
+	neverSent := err != nil && (p.ID == "" || !s.stored(p)) // never saved, so never sent (e.g. a full disk)
 	switch {
-	case err != nil && (p.ID == "" || !s.stored(p)): // never saved, so never sent (e.g. a full disk)
+	case neverSent:
 		pd.status.SetText(cashierMessage(err))
 		pd.detail.SetText(T("Nothing was charged."))
 	case p.State == pos.PaySucceeded:
@@ -282,7 +283,11 @@ func (s *checkoutScreen) finishPayment(pd *payDialog, p pos.Payment, err error) 
 		s.app.deps.Log.Warn("payment", "id", p.ID, "state", p.State, "err", err)
 	}
 	s.refresh()
-	s.app.display.done(p, err, s.remaining())
+	shown := p
+	if neverSent {
+		shown = pos.Payment{} // the customer display words it as the till does: nothing was charged
+	}
+	s.app.display.done(shown, err, s.remaining())
 }
 
 // stored reports whether p reached the store. The service saves every
