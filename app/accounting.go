@@ -80,37 +80,17 @@ func (a *accounting) reconcile(ctx context.Context, from, to time.Time, lang str
 	if err != nil {
 		return ui.ReconResult{}, err
 	}
+	svc.Progress = progress
+	days, fetches, err := svc.Range(ctx, from, to)
+	if err != nil {
+		return ui.ReconResult{}, err
+	}
 	from, to = settlement.DayOf(from), settlement.DayOf(to)
-	var fetch []time.Time
-	for d := from.AddDate(0, 0, -1); !d.After(to.AddDate(0, 0, 1)); d = d.AddDate(0, 0, 1) {
-		if d.Before(a.now()) { // a day that has not begun has no bill to ask for
-			fetch = append(fetch, d)
-		}
-	}
-	n := int(to.Sub(from).Hours()/24) + 1
-	step, total := 0, len(fetch)+n
-	tick := func() {
-		if step++; progress != nil {
-			progress(step, total)
-		}
-	}
 	var problems []ui.ReconProblem
-	for _, d := range fetch {
-		for _, f := range svc.FetchBills(ctx, d) {
-			if f.Err != nil && !d.Before(from) && !d.After(to) { // the neighbours only help across midnight
-				problems = append(problems, ui.ReconProblem{Channel: settlement.ChannelLabel(f.Channel, lang), Day: d, Err: f.Err})
-			}
+	for _, f := range fetches {
+		if f.Err != nil && !f.Day.Before(from) && !f.Day.After(to) { // the neighbours only help across midnight
+			problems = append(problems, ui.ReconProblem{Channel: settlement.ChannelLabel(f.Channel, lang), Day: f.Day, Err: f.Err})
 		}
-		tick()
-	}
-	var days []storage.ReconDay
-	for i := range n {
-		d, err := svc.ReconcileDay(ctx, from.AddDate(0, 0, i))
-		if err != nil {
-			return ui.ReconResult{}, err
-		}
-		days = append(days, d)
-		tick()
 	}
 	res := a.result(days, from, to, lang)
 	res.Problems = problems

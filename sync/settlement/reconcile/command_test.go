@@ -111,7 +111,7 @@ func TestEmptyDayIsClean(t *testing.T) {
 	if err != nil || len(days) != 2 || reconcile.Open(&days[0]) != 0 || len(days[0].Channels) != len(settlement.Channels) {
 		t.Fatalf("Range = %+v, %v", days, err)
 	}
-	if got := steps; len(got) != 4 || got[2] != 2 || got[3] != 2 {
+	if got := steps; len(got) != 12 || got[10] != 6 || got[11] != 6 { // 4 days of bills fetched, then 2 reconciled
 		t.Errorf("progress %v", got)
 	}
 	var out, errb bytes.Buffer

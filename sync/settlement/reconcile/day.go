@@ -103,11 +103,22 @@ func (s *Service) Range(ctx context.Context, from, to time.Time) ([]storage.Reco
 		return nil, nil, fmt.Errorf("reconcile: %s is before %s", to.Format(settlement.DayLayout), from.Format(settlement.DayLayout))
 	}
 	n := int(to.Sub(from).Hours()/24) + 1
-	var fetches []Fetch
+	var fetchDays []time.Time
 	for d := from.AddDate(0, 0, -1); !d.After(to.AddDate(0, 0, 1)); d = d.AddDate(0, 0, 1) {
 		if d.Before(s.now()) { // a day that has not begun has no bill to ask for
-			fetches = append(fetches, s.FetchBills(ctx, d)...)
+			fetchDays = append(fetchDays, d)
 		}
+	}
+	step, total := 0, len(fetchDays)+n
+	tick := func() {
+		if step++; s.Progress != nil {
+			s.Progress(step, total)
+		}
+	}
+	var fetches []Fetch
+	for _, d := range fetchDays {
+		fetches = append(fetches, s.FetchBills(ctx, d)...)
+		tick()
 	}
 	var days []storage.ReconDay
 	for i := 0; i < n; i++ {
@@ -116,9 +127,7 @@ func (s *Service) Range(ctx context.Context, from, to time.Time) ([]storage.Reco
 			return days, fetches, err
 		}
 		days = append(days, d)
-		if s.Progress != nil {
-			s.Progress(i+1, n)
-		}
+		tick()
 	}
 	return days, fetches, nil
 }

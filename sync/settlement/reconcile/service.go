@@ -36,7 +36,8 @@ type Service struct {
 	Sources map[settlement.Channel]BillSource // channels without one are imported by hand
 	Config  settlement.Config
 	Now     func() time.Time // nil: time.Now
-	// Progress, if set, hears how far a range has got (days done, days in all).
+	// Progress, if set, hears how far a range has got: steps done of all,
+	// a step being the bills of a day fetched or a day reconciled.
 	Progress func(done, total int)
 }
 
