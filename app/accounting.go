@@ -218,28 +218,12 @@ func rank(it ui.ReconItem) int {
 	return 1
 }
 
-// channelSummary sums a channel's figures over the days.
+// channelSummary is a channel's figures over the days, as the workbook sums them.
 func channelSummary(days []storage.ReconDay, ch settlement.Channel, lang string) ui.ReconSummary {
-	s := ui.ReconSummary{Channel: string(ch), Name: settlement.ChannelLabel(ch, lang), HaveBill: len(days) > 0}
-	for _, d := range days {
-		for _, c := range d.Channels {
-			if c.Channel != string(ch) {
-				continue
-			}
-			s.HaveBill, s.FeeRateBP = s.HaveBill && c.HaveBill, c.FeeRateBP
-			s.Payments, s.Refunds = s.Payments+c.Payments, s.Refunds+c.Refunds
-			s.Gross, s.Refunded = s.Gross+c.Gross, s.Refunded+c.Refunded
-			s.Fees += c.FeesCharged - c.FeesReturned
-			s.Expected += c.TillGross - c.TillRefunded - c.ExpectedFees
-			s.Differences += c.Differences
-		}
-		for _, it := range d.Items {
-			if it.Channel == string(ch) && it.Difference && it.Resolution == nil {
-				s.Open++
-			}
-		}
-	}
-	return s
+	t := reconcile.ChannelTotals(days, ch, lang)
+	return ui.ReconSummary{Channel: string(ch), Name: t.Name, HaveBill: t.HaveBill, FeeRateBP: t.FeeRateBP,
+		Payments: t.Payments, Refunds: t.Refunds, Gross: t.Gross, Refunded: t.Refunded,
+		Fees: t.FeesCharged - t.FeesReturned, Expected: t.TillExpected, Differences: t.Differences, Open: t.Open}
 }
 
 // reconItem is a stored difference with its labels in lang.

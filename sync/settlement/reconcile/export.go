@@ -18,7 +18,7 @@ func Workbook(days []storage.ReconDay, lang string) *reports.Reconciliation {
 		r.From, r.To = days[0].Day, days[len(days)-1].Day
 	}
 	for _, ch := range settlement.Channels {
-		r.Channels = append(r.Channels, channelTotals(days, ch, lang))
+		r.Channels = append(r.Channels, ChannelTotals(days, ch, lang))
 	}
 	for _, d := range days {
 		r.Cash = append(r.Cash, reports.ReconCashDay{Day: d.Day, In: d.CashIn, Out: d.CashOut, Counted: d.CountedCash})
@@ -35,8 +35,9 @@ func Workbook(days []storage.ReconDay, lang string) *reports.Reconciliation {
 	return r
 }
 
-// channelTotals sums a channel's figures over the days.
-func channelTotals(days []storage.ReconDay, ch settlement.Channel, lang string) reports.ReconChannel {
+// ChannelTotals sums a channel over the stored days: the workbook's 汇总
+// row and the accountant's screen show the same figures.
+func ChannelTotals(days []storage.ReconDay, ch settlement.Channel, lang string) reports.ReconChannel {
 	out := reports.ReconChannel{Name: settlement.ChannelLabel(ch, lang), HaveBill: len(days) > 0}
 	for _, d := range days {
 		for _, c := range d.Channels {
