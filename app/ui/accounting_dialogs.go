@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/pos"
-	"zhanggui/pos/money"
 )
 
 // onImport asks whose bill it is, then for the file.
@@ -130,7 +129,7 @@ func (s *accountingScreen) onFeeRates() {
 	items := make([]*widget.FormItem, len(reconChannels))
 	for i, c := range reconChannels {
 		entries[i] = widget.NewEntry()
-		entries[i].SetText(money.Fen(rates[c.id]).String()) // basis points read as a percentage
+		entries[i].SetText(pos.BasisPoints(rates[c.id]).String())
 		items[i] = widget.NewFormItem(T(c.label)+" (%)", entries[i])
 	}
 	hint := widget.NewLabel(T("The rate in the contract with each provider, e.g. 0.60 or 0.38. Used for the fees the till expects; the bill's fee always stands."))
@@ -149,12 +148,12 @@ func (s *accountingScreen) onFeeRates() {
 func (s *accountingScreen) saveFeeRates(entries []*widget.Entry) {
 	bp := map[string]int64{}
 	for i, c := range reconChannels {
-		v, err := parseRate(entries[i].Text)
+		v, err := pos.ParseRate(entries[i].Text)
 		if err != nil {
 			s.msg.SetText(Tf("%s: type the rate as a percentage with at most two decimals, e.g. 0.60.", T(c.label)))
 			return
 		}
-		bp[c.id] = v
+		bp[c.id] = int64(v)
 	}
 	if err := s.deps.SaveFeeRates(context.Background(), bp); err != nil {
 		s.showError(err)
@@ -162,14 +161,4 @@ func (s *accountingScreen) saveFeeRates(entries []*widget.Entry) {
 	}
 	s.msg.SetText("")
 	s.status.SetText(T("Fee rates saved. They apply from the next reconciliation."))
-}
-
-// parseRate reads a percentage with at most two decimals as basis points:
-// "0.6" → 60, "0.38" → 38, at most "100".
-func parseRate(text string) (int64, error) {
-	f, err := money.Parse(strings.TrimSuffix(strings.TrimSpace(text), "%"))
-	if err != nil || f > 10000 {
-		return 0, pos.Errorf(pos.CodeInvalid, "ui: fee rate %q", text)
-	}
-	return int64(f), nil
 }

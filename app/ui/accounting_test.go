@@ -309,14 +309,6 @@ func TestAccountingFeeRatesAndImport(t *testing.T) {
 	if !imported || !strings.Contains(s.msg.Text, "账单文件有 1 处问题，未导入") || !strings.Contains(s.msg.Text, "第 5 行") {
 		t.Errorf("import of a bad file: %q", s.msg.Text)
 	}
-	for in, want := range map[string]int64{"0.6": 60, "0.60%": 60, "100": 10000, "0": 0} {
-		if got, err := parseRate(in); err != nil || got != want {
-			t.Errorf("parseRate(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	if _, err := parseRate("100.01"); err == nil {
-		t.Error("parseRate(100.01) accepted a rate over 100%")
-	}
 }
 
 // TestAccountingMessages says every error in plain Chinese.

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/pos"
-	"zhanggui/pos/money"
 )
 
 // summaryHeads are the summary's columns, one row per channel.
@@ -72,7 +71,7 @@ func alignOf(col int) fyne.TextAlign {
 func (s *accountingScreen) summaryRow(cell func(string, bool, fyne.TextAlign), c *ReconSummary, bold bool) {
 	name := c.Name
 	if c.FeeRateBP > 0 && !bold {
-		name += " (" + money.Fen(c.FeeRateBP).String() + "%)" // basis points read as a percentage
+		name += " (" + pos.BasisPoints(c.FeeRateBP).String() + "%)"
 	}
 	diff := "0"
 	if c.Differences > 0 {
