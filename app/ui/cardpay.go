@@ -148,13 +148,7 @@ func (s *checkoutScreen) paidTenders() []pos.Tender {
 func (s *checkoutScreen) cardBooking(cart *pos.Cart, prior []pos.Tender) func(pos.Tender) (*pos.Sale, error) {
 	d, st, cashier := s.app.deps, s.app.settings, s.app.cashier.Name
 	return func(card pos.Tender) (*pos.Sale, error) {
-		now := d.Now()
-		no, err := d.Sales.NextSaleNo(context.Background(), pos.BusinessDay(now, st.Location()), st.StoreCode, st.TillCode)
-		if err != nil {
-			return nil, err
-		}
-		return cart.Checkout(pos.Checkout{ID: cart.ID, No: no, EntryID: d.NewID(), At: now, Cashier: cashier,
-			Training: st.Demo, Tenders: append(append([]pos.Tender(nil), prior...), card)})
+		return newSale(d, st, cashier, cart, 0, append(append([]pos.Tender(nil), prior...), card))
 	}
 }
 
@@ -242,7 +236,7 @@ func (s *checkoutScreen) finishCard(cd *cardDialog, out CardOutcome, err error) 
 		}
 		cd.status.SetText(Tf("Paid %s", out.Sale.Total.Yuan()) + " · " + how)
 		cd.detail.SetText(T("Card") + " " + out.MaskedPAN)
-		s.cardSaleDone(out.Sale)
+		s.saleDone(out.Sale)
 	case out.Pending:
 		cd.status.SetText(T("Not confirmed: the till cancels this card payment by itself."))
 		cd.detail.SetText(T("Anything charged goes back to the card. Take another payment."))
@@ -257,23 +251,6 @@ func (s *checkoutScreen) finishCard(cd *cardDialog, out CardOutcome, err error) 
 	}
 	cd.buttons.Refresh() // lay the buttons out again: some were hidden
 	s.refresh()
-}
-
-// cardSaleDone shows a sale the card service booked, as complete does for
-// the other tenders: a new cart, the change line, the receipt.
-func (s *checkoutScreen) cardSaleDone(sale *pos.Sale) {
-	s.lastSale = sale
-	s.cart = &pos.Cart{ID: s.app.deps.NewID()}
-	s.payments = nil
-	s.selected = -1
-	s.change.Text = Tf("Paid %s", sale.Total.Yuan()) + " · " + T(tenderNames[pos.TenderCard])
-	s.change.Refresh()
-	s.lastInfo.SetText(Tf("Order %s · paid %s", sale.No, sale.Total.Yuan()))
-	s.showError(s.app.printReceipt(sale))
-	s.refresh()
-	if s.app.orders != nil {
-		s.app.orders.reload()
-	}
 }
 
 // tenderRef is a tender's reference as the receipt prints it: a card

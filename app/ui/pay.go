@@ -123,38 +123,51 @@ func (s *checkoutScreen) finishCash(cd *cashDialog) {
 // its ledger entry and stock in one transaction, then the receipt.
 func (s *checkoutScreen) complete(rounding money.Fen, tenders []pos.Tender) error {
 	d := s.app.deps
-	ctx := context.Background()
-	now := d.Now()
-	st := s.app.settings
-	no, err := d.Sales.NextSaleNo(ctx, pos.BusinessDay(now, st.Location()), st.StoreCode, st.TillCode)
-	if err != nil {
-		return err
-	}
 	if s.cart.ID == "" {
 		s.cart.ID = d.NewID()
 	}
-	sale, err := s.cart.Checkout(pos.Checkout{ID: s.cart.ID, No: no, EntryID: d.NewID(), At: now,
-		Cashier: s.app.cashier.Name, Training: st.Demo, Rounding: rounding, Tenders: tenders})
+	sale, err := newSale(d, s.app.settings, s.app.cashier.Name, s.cart, rounding, tenders)
 	if err != nil {
 		return err
 	}
-	if err := d.Sales.SaveSale(ctx, sale); err != nil {
+	if err := d.Sales.SaveSale(context.Background(), sale); err != nil {
 		return err
 	}
+	s.saleDone(sale)
+	return nil
+}
+
+// newSale numbers cart's sale and checks it out with tenders: the sale,
+// its lines and journal entry, not yet saved. It reads nothing of the
+// screen, so the card service may call it off the Fyne goroutine.
+func newSale(d Deps, st pos.Settings, cashier string, cart *pos.Cart, rounding money.Fen, tenders []pos.Tender) (*pos.Sale, error) {
+	now := d.Now()
+	no, err := d.Sales.NextSaleNo(context.Background(), pos.BusinessDay(now, st.Location()), st.StoreCode, st.TillCode)
+	if err != nil {
+		return nil, err
+	}
+	return cart.Checkout(pos.Checkout{ID: cart.ID, No: no, EntryID: d.NewID(), At: now,
+		Cashier: cashier, Training: st.Demo, Rounding: rounding, Tenders: tenders})
+}
+
+// saleDone shows a sale just saved: a new cart, the change or the channel
+// paid, the receipt printed, the orders screen told.
+func (s *checkoutScreen) saleDone(sale *pos.Sale) {
 	s.lastSale = sale
-	s.cart = &pos.Cart{ID: d.NewID()}
+	s.cart = &pos.Cart{ID: s.app.deps.NewID()}
 	s.payments = nil
 	s.selected = -1
 	s.change.Text = T("Change") + " " + sale.Change().Yuan()
-	if sale.Tenders[len(sale.Tenders)-1].Kind != pos.TenderCash {
-		s.change.Text = Tf("Paid %s", sale.Total.Yuan()) + " · " + T(tenderNames[sale.Tenders[len(sale.Tenders)-1].Kind])
+	if last := sale.Tenders[len(sale.Tenders)-1].Kind; last != pos.TenderCash {
+		s.change.Text = Tf("Paid %s", sale.Total.Yuan()) + " · " + T(tenderNames[last])
 	}
 	s.change.Refresh()
 	s.lastInfo.SetText(Tf("Order %s · paid %s", sale.No, sale.Total.Yuan()))
 	s.showError(s.app.printReceipt(sale))
 	s.refresh()
-	s.app.orders.reload()
-	return nil
+	if s.app.orders != nil {
+		s.app.orders.reload()
+	}
 }
 
 func (s *checkoutScreen) onReprint() {

@@ -320,12 +320,7 @@ func (s *checkoutScreen) afterPaid(pd *payDialog) {
 // completeWithPayments completes the sale with the succeeded payments and,
 // if given, a cash tender for the rest.
 func (s *checkoutScreen) completeWithPayments(cash *pos.Tender, rounding money.Fen) error {
-	var tenders []pos.Tender
-	for _, p := range s.payments {
-		if p.State == pos.PaySucceeded {
-			tenders = append(tenders, p.Tender())
-		}
-	}
+	tenders := s.paidTenders()
 	if cash != nil {
 		tenders = append(tenders, *cash)
 	}
