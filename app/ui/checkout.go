@@ -19,7 +19,6 @@ import (
 type checkoutScreen struct {
 	app        *App
 	cart       *pos.Cart
-	nextAmount money.Fen     // the next wallet payment's part (split.go); 0: all that remains
 	selected   int           // the selected cart line, -1 for none
 	results    []pos.Product // search-as-you-type results
 	picked     int           // the selected result
@@ -217,7 +216,7 @@ func (s *checkoutScreen) onEnter(text string) {
 	if err != nil && qty == 0 && len(s.cart.Lines) > 0 {
 		if _, _, perr := pos.RoutePaymentCode(code, pos.DefaultCodeRoutes); perr == nil {
 			s.app.beep(true)
-			s.startCodePayment(code) // the customer's 付款码, scanned straight after the goods
+			s.startCodePayment(code, 0) // the customer's 付款码, scanned straight after the goods
 			return
 		}
 	}

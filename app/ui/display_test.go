@@ -119,7 +119,7 @@ func TestCustomerDisplayShowsTheQR(t *testing.T) {
 	sim := withSimulator(t, f)
 	d := openDisplay(t, f)
 	f.scan("6901234567892")
-	f.app.checkout.onPayQR(pos.Alipay) // F11, then Alipay
+	f.app.checkout.onPayQR(pos.Alipay, 0) // F11, then Alipay
 	v := waitView(t, d, dispQR)
 	open, err := f.db.OpenPayments(context.Background())
 	if err != nil || len(open) != 1 || open[0].QR == "" {

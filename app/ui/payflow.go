@@ -83,8 +83,7 @@ func (s *checkoutScreen) onPayCode() {
 			cam.stop()
 		}
 		dlg.Hide()
-		s.nextAmount = part
-		s.startCodePayment(code)
+		s.startCodePayment(code, part)
 	}
 	e.OnSubmitted = pay
 	e.onKey = func(k fyne.KeyName) bool {
@@ -132,12 +131,16 @@ func (s *checkoutScreen) canPay() error {
 }
 
 // startCodePayment charges a scanned payment code for what remains due.
-func (s *checkoutScreen) startCodePayment(code string) {
+func (s *checkoutScreen) startCodePayment(code string, part money.Fen) {
 	if err := s.canPay(); err != nil {
 		s.showError(err)
 		return
 	}
-	amount := s.payAmount()
+	amount, err := s.payAmount(part)
+	if err != nil {
+		s.showError(err)
+		return
+	}
 	s.scan.SetText("")
 	if err := s.online(code, pos.ModeCode, ""); err != nil {
 		s.showError(err)
@@ -151,12 +154,16 @@ func (s *checkoutScreen) startCodePayment(code string) {
 }
 
 // onPayQR shows the shop's dynamic QR for what remains due (F11).
-func (s *checkoutScreen) onPayQR(provider pos.Provider) {
+func (s *checkoutScreen) onPayQR(provider pos.Provider, part money.Fen) {
 	if err := s.canPay(); err != nil {
 		s.showError(err)
 		return
 	}
-	amount := s.payAmount()
+	amount, err := s.payAmount(part)
+	if err != nil {
+		s.showError(err)
+		return
+	}
 	if err := s.online("", pos.ModeQR, provider); err != nil {
 		s.showError(err)
 		return

@@ -23,7 +23,7 @@ func (s *checkoutScreen) onChooseQR() {
 		return
 	}
 	var dlg dialog.Dialog
-	pick := func(p pos.Provider) { dlg.Hide(); s.nextAmount = part; s.onPayQR(p) }
+	pick := func(p pos.Provider) { dlg.Hide(); s.onPayQR(p, part) }
 	ws := s.qrWallets()
 	body := container.NewGridWithColumns(len(ws))
 	for _, b := range qrWalletButtons(ws, pick) {

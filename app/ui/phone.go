@@ -107,7 +107,7 @@ func (w *phoneWindow) onCashierScans() {
 		w.msg.SetText(T("Show a payment code first."))
 		return
 	}
-	w.a.checkout.startCodePayment(w.current)
+	w.a.checkout.startCodePayment(w.current, 0)
 	w.current = ""
 }
 

@@ -44,14 +44,16 @@ func (s *checkoutScreen) takePartAmount() (money.Fen, bool) {
 	return amount, true
 }
 
-// payAmount is what the wallet payment starting now takes: the amount F9
-// or F11 read (set in nextAmount just before the payment starts), once;
-// else all that remains due.
-func (s *checkoutScreen) payAmount() money.Fen {
-	amount := s.nextAmount
-	s.nextAmount = 0
-	if amount <= 0 || amount > s.remaining() {
-		return s.remaining()
+// payAmount is what a wallet payment starting now takes: part, the amount
+// F9 or F11 read, or all that remains due when part is 0. A part no longer
+// within what is due (another payment came in meanwhile) is refused.
+func (s *checkoutScreen) payAmount(part money.Fen) (money.Fen, error) {
+	switch left := s.remaining(); {
+	case part == 0:
+		return left, nil
+	case part < 0 || part > left:
+		return 0, errSplitAmount
+	default:
+		return part, nil
 	}
-	return amount
 }

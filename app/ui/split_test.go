@@ -55,8 +55,7 @@ func TestSplitCodeThenCash(t *testing.T) {
 	}
 	c.scan.SetText("5")
 	c.onPayCode() // the dialog waits for the code; it arrives by the gun
-	c.nextAmount = 500
-	c.startCodePayment(sim.NewPaymentCode(providersim.Alipay, "split"))
+	c.startCodePayment(sim.NewPaymentCode(providersim.Alipay, "split"), 500)
 	if pd := waitPayment(t, f); pd.payment.State != pos.PaySucceeded || pd.payment.Amount != 500 {
 		t.Fatalf("code payment %s of %v", pd.payment.State, pd.payment.Amount)
 	}

@@ -24,7 +24,7 @@ func TestWithdrawnQRThenCashThenLateScanRefunded(t *testing.T) {
 	svc.Sales, svc.RefundStore = f.db, f.db
 	svc.Policy.QRExpiry = 5 * time.Minute // as in the shop: the QR stays payable after it is withdrawn
 	f.scan("6901234567892")               // 3.00
-	f.app.checkout.onPayQR(pos.Alipay)
+	f.app.checkout.onPayQR(pos.Alipay, 0)
 	qr := waitQR(t, f)
 	f.app.paying.giveUp.OnTapped() // 取消收款: close says "no such trade"
 	pd := waitPayment(t, f)
