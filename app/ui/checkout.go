@@ -17,13 +17,13 @@ import (
 // checkoutScreen is the counter. cart is the model tests read; refresh is
 // the only method that writes the cart's widgets.
 type checkoutScreen struct {
-	app        *App
-	cart       *pos.Cart
-	selected   int           // the selected cart line, -1 for none
-	results    []pos.Product // search-as-you-type results
-	picked     int           // the selected result
-	lastSale   *pos.Sale
-	payments   []pos.Payment // attempts for this cart
+	app      *App
+	cart     *pos.Cart
+	selected int           // the selected cart line, -1 for none
+	results  []pos.Product // search-as-you-type results
+	picked   int           // the selected result
+	lastSale *pos.Sale
+	payments []pos.Payment // attempts for this cart
 
 	scan       *keyEntry
 	resultList *widget.List
