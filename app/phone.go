@@ -30,11 +30,14 @@ func simProvider(pr pos.Provider) providersim.Provider {
 		pos.UnionPay: providersim.UnionPay, pos.ECNY: providersim.ECNY}[pr]
 }
 
+// slowPassword is how long the demo customer takes over the password.
+var slowPassword = 8 * time.Second
+
 // behaviour scripts the simulator as the trainer chose.
 func behaviour(b ui.PhoneBehaviour) providersim.Behaviour {
 	switch b {
 	case ui.PhoneSlow:
-		return providersim.PasswordThenSuccess(2, 8*time.Second)
+		return providersim.PasswordThenSuccess(2, slowPassword)
 	case ui.PhoneNoBalance:
 		return providersim.InsufficientBalance
 	case ui.PhoneWalkAway:
@@ -67,6 +70,12 @@ func (p *simPhone) ScanShopQR(b ui.PhoneBehaviour) error {
 			switch b {
 			case ui.PhoneWalkAway:
 				return p.sim.CustomerScan(q.ID)
+			case ui.PhoneSlow: // scanned now, the password typed a few seconds later
+				if err := p.sim.CustomerScan(q.ID); err != nil {
+					return err
+				}
+				time.AfterFunc(slowPassword, func() { _ = p.sim.CustomerPay(q.ID) }) // the till sees the outcome
+				return nil
 			case ui.PhoneNoBalance:
 				p.sim.Script(providersim.OnOutTradeNo(q.ID), providersim.InsufficientBalance)
 			}
