@@ -88,7 +88,9 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		hl[i].SetText(T(h))
 		hl[i].TextStyle.Bold = true
 	}
-	searchBox := container.NewBorder(s.scan, nil, nil, nil, s.resultList)
+	// What went wrong with a scan shows right under the field, where the
+	// cashier looks; the change and the last sale under the total.
+	searchBox := container.NewBorder(container.NewVBox(s.scan, s.msg), nil, nil, nil, s.resultList)
 	left := container.NewVSplit(searchBox, container.NewBorder(head, nil, nil, nil, s.lines))
 	left.Offset = 0.28
 
@@ -116,8 +118,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
 	dueLabel := widget.NewLabel(T("Total due"))
-	right := container.NewVBox(totals, dueLabel, s.total, widget.NewSeparator(), keys, hint,
-		widget.NewSeparator(), s.change, s.lastInfo, s.msg)
+	right := container.NewVBox(totals, dueLabel, s.total, s.change, s.lastInfo, widget.NewSeparator(), keys, hint)
 	// The panel scrolls rather than grow the window past a 768-pixel screen.
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.66
