@@ -54,6 +54,7 @@ type outboxSetup struct {
 	handlers map[pos.JobKind]outbox.Handler
 	started  bool
 	lastSync map[pos.Provider]time.Time // the last job of each channel done
+	seedOnce sync.Once                  // lastSync read from the outbox once
 	queued   atomic.Int64               // queued jobs as last counted (the banner)
 	passes   atomic.Int64               // worker passes since start (the idle benchmark)
 }
@@ -305,6 +306,25 @@ func (o *outboxSetup) requeue(ctx context.Context, id string) error {
 	return nil
 }
 
+// seedLastSync reads, once, when each channel last synced before this
+// start (the outbox keeps its done jobs), so 上次同步 survives a restart.
+func (o *outboxSetup) seedLastSync(ctx context.Context) {
+	o.seedOnce.Do(func() {
+		last, err := o.db.LastDoneByProvider(ctx, 2000)
+		if err != nil {
+			o.log.Warn("outbox: last sync", "err", err)
+			return
+		}
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		for p, at := range last {
+			if at.After(o.lastSync[pos.Provider(p)]) {
+				o.lastSync[pos.Provider(p)] = at
+			}
+		}
+	})
+}
+
 // status reads each channel's link, queue and last sync now.
 func (o *outboxSetup) status(ctx context.Context, links *linkstate.Monitor) (ui.SyncStatus, error) {
 	queues, err := o.db.QueueByProvider(ctx)
@@ -312,8 +332,14 @@ func (o *outboxSetup) status(ctx context.Context, links *linkstate.Monitor) (ui.
 		return ui.SyncStatus{}, err
 	}
 	st := ui.SyncStatus{LastSync: o.worker.LastDone()}
+	o.seedLastSync(ctx)
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	for _, at := range o.lastSync { // a job done before this start counts too
+		if at.After(st.LastSync) {
+			st.LastSync = at
+		}
+	}
 	var total int
 	for _, l := range links.Status() {
 		st.Channels = append(st.Channels, ui.ChannelSync{Provider: l.Provider, Link: l.Link,

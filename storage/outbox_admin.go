@@ -69,3 +69,36 @@ func (db *DB) QueueByProvider(ctx context.Context) ([]QueueStat, error) {
 	}
 	return out, nil
 }
+
+// LastDoneByProvider is when a job of each provider was last done, among
+// the most recent limit jobs done (seq order): the sync screen's 上次同步
+// after a restart. Bounded, so it costs the same however long the
+// outbox's history grows.
+func (db *DB) LastDoneByProvider(ctx context.Context, limit int) (map[string]time.Time, error) {
+	const q = `SELECT CAST(COALESCE(CASE WHEN json_valid(CAST(payload AS TEXT))
+			THEN json_extract(CAST(payload AS TEXT), '$.provider') END, '') AS TEXT), updated_at
+		FROM outbox WHERE state = 'done' ORDER BY seq DESC LIMIT ?`
+	rows, err := db.ro.QueryContext(ctx, q, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: last done: %w", classify(err))
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var provider, at string
+		if err := rows.Scan(&provider, &at); err != nil {
+			return nil, fmt.Errorf("storage: last done: %w", classify(err))
+		}
+		t, err := parseTime(at)
+		if err != nil {
+			return nil, fmt.Errorf("storage: last done: %w", err)
+		}
+		if t.After(out[provider]) {
+			out[provider] = t
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: last done: %w", classify(err))
+	}
+	return out, nil
+}

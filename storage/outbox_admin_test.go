@@ -160,3 +160,30 @@ func BenchmarkQueueByProvider(b *testing.B) {
 		}
 	})
 }
+
+// The sync screen's 上次同步 survives a restart: the outbox keeps its done
+// jobs, and the latest of each provider among the recent ones is found.
+func TestLastDoneByProvider(t *testing.T) {
+	db := storagetest.NewDB(t)
+	t0 := storagetest.Epoch
+	for i, j := range []pos.Job{
+		pos.NewJob("a1", pos.JobResolvePayment, "a1", []byte(`{"provider":"alipay"}`), t0),
+		pos.NewJob("w1", pos.JobResolvePayment, "w1", []byte(`{"provider":"wechat"}`), t0),
+		pos.NewJob("a2", pos.JobResolvePayment, "a2", []byte(`{"provider":"alipay"}`), t0),
+		pos.NewJob("q1", pos.JobResolvePayment, "q1", []byte(`{"provider":"unionpay"}`), t0), // still queued
+	} {
+		db.Now = func() time.Time { return t0.Add(time.Duration(i) * time.Minute) }
+		must(t, db.Enqueue(ctx, j))
+		if j.ID != "q1" {
+			must(t, db.Done(ctx, j.ID))
+		}
+	}
+	got, err := db.LastDoneByProvider(ctx, 100)
+	must(t, err)
+	if len(got) != 2 || !got["alipay"].Equal(t0.Add(2*time.Minute)) || !got["wechat"].Equal(t0.Add(time.Minute)) {
+		t.Errorf("LastDoneByProvider = %v", got)
+	}
+	if got, _ := db.LastDoneByProvider(ctx, 1); len(got) != 1 || got["alipay"].IsZero() {
+		t.Errorf("the latest one only: %v", got)
+	}
+}

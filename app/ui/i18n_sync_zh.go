@@ -23,7 +23,7 @@ var zhSync = map[string]string{
 	"%d min":                         "%d 分钟",
 	"%d h":                           "%d 小时",
 	"%d days":                        "%d 天",
-	"not yet":                        "本次启动后尚无",
+	"not yet":                        "尚无",
 	"To sync: %d":                    "待同步 %d",
 	"Other":                          "其他",
 	"Online":                         "在线",
