@@ -53,9 +53,15 @@ run: build
 define with_services
 	@set -e; \
 	pcscd_pid=; xvfb_pid=; \
-	cleanup() { [ -n "$$xvfb_pid" ] && kill $$xvfb_pid 2>/dev/null; [ -n "$$pcscd_pid" ] && kill $$pcscd_pid 2>/dev/null; true; }; \
+	cleanup() { for p in $$xvfb_pid $$pcscd_pid; do { kill $$p 2>/dev/null && wait $$p 2>/dev/null; } || true; done; }; \
 	trap cleanup EXIT; \
-	if ! pgrep -x pcscd >/dev/null; then mkdir -p /run/pcscd; $(SUDO) pcscd -f >/tmp/zhanggui-pcscd.log 2>&1 & pcscd_pid=$$!; sleep 0.5; fi; \
+	start_pcscd() { mkdir -p /run/pcscd; $(SUDO) pcscd -f >/tmp/zhanggui-pcscd.log 2>&1 & pcscd_pid=$$!; }; \
+	pgrep -x pcscd >/dev/null || start_pcscd; \
+	for i in $$(seq 50); do \
+		if pgrep -x pcscd >/dev/null; then [ -S /run/pcscd/pcscd.comm ] && break; \
+		elif [ -z "$$pcscd_pid" ]; then start_pcscd; fi; \
+		sleep 0.1; \
+	done; \
 	disp=:$$((90 + RANDOM % 100)); \
 	Xvfb $$disp -screen 0 1600x900x24 -nolisten tcp >/tmp/zhanggui-xvfb.log 2>&1 & xvfb_pid=$$!; \
 	export ZHANGGUI_TEST_DISPLAY=$$disp; \
