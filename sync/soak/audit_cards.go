@@ -175,7 +175,7 @@ func auditCardAccounts(ctx context.Context, db *storage.DB, tendersOf map[string
 	if err != nil {
 		return err
 	}
-	var cards money.Fen
+	var cards, refunded money.Fen
 	for _, ts := range tendersOf {
 		for _, t := range ts {
 			if t.Kind == pos.TenderCard {
@@ -183,9 +183,18 @@ func auditCardAccounts(ctx context.Context, db *storage.DB, tendersOf map[string
 			}
 		}
 	}
-	if tb[ledger.CardReceivable] != cards-r.Cards.Lost || tb[ledger.CardOfflineLosses] != r.Cards.Lost {
-		r.fail("card receivable %v (card tenders %v less losses %v), loss account %v",
-			tb[ledger.CardReceivable], cards, r.Cards.Lost, tb[ledger.CardOfflineLosses])
+	rs, err := db.RefundsBetween(ctx, time.Time{}, time.Now().AddDate(10, 0, 0))
+	if err != nil {
+		return err
+	}
+	for _, rf := range rs {
+		if rf.Kind == pos.TenderCard && rf.State == pos.RefundDone {
+			refunded += rf.Amount
+		}
+	}
+	if tb[ledger.CardReceivable] != cards-r.Cards.Lost-refunded || tb[ledger.CardOfflineLosses] != r.Cards.Lost {
+		r.fail("card receivable %v (card tenders %v less losses %v less refunds %v), loss account %v",
+			tb[ledger.CardReceivable], cards, r.Cards.Lost, refunded, tb[ledger.CardOfflineLosses])
 	}
 	return nil
 }

@@ -157,7 +157,8 @@ func (t *Till) clients() (map[pos.Provider]payments.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[pos.Provider]payments.Provider{pos.Alipay: ali, pos.Wechat: wx, pos.UnionPay: up}, nil
+	// The acquirer also refunds card payments, as in the app.
+	return map[pos.Provider]payments.Provider{pos.Alipay: ali, pos.Wechat: wx, pos.UnionPay: up, pos.Card: up}, nil
 }
 
 // NewID makes a till ID: 32 random hex digits, unique across restarts.
