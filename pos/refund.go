@@ -36,6 +36,10 @@ type Refund struct {
 // ErrOverRefund means a refund asks for more than is left of a tender.
 var ErrOverRefund = Errorf(CodeInvalid, "pos: refund exceeds what is refundable")
 
+// ErrCardWrittenOff refuses the refund of an offline card payment the
+// acquirer refused at upload: the money never came, the loss is booked.
+var ErrCardWrittenOff = Errorf(CodeInvalid, "pos: the card payment was refused at upload and written off")
+
 // Refundable returns what is left to refund of tender i of s, after the
 // refunds already made or in progress (failed ones gave nothing back).
 func Refundable(s *Sale, i int, prior []Refund) money.Fen {

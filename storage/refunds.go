@@ -79,6 +79,19 @@ func checkRefundable(ctx context.Context, tx *tx, r pos.Refund) error {
 	if refunded > paid {
 		return pos.Errorf(pos.CodeInvalid, "refunds %v of a tender of %v: %w", refunded, paid, pos.ErrOverRefund)
 	}
+	if r.Kind != pos.TenderCard || r.State != pos.RefundPending {
+		return nil
+	}
+	// An offline card payment the acquirer refused at upload was never
+	// paid, and is written off: there is nothing to give back.
+	var declined int
+	const qd = `SELECT count(*) FROM card_captures WHERE payment_id = ? AND state = 'declined'`
+	if err := tx.QueryRowContext(ctx, qd, r.PaymentID).Scan(&declined); err != nil {
+		return classify(err)
+	}
+	if declined > 0 {
+		return pos.Errorf(pos.CodeInvalid, "refund of card payment %s: %w", r.PaymentID, pos.ErrCardWrittenOff)
+	}
 	return nil
 }
 

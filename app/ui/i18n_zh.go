@@ -2,6 +2,7 @@ package ui
 
 // zhCN translates the UI's English strings into simplified Chinese.
 var zhCN = map[string]string{
+	"This offline card payment was refused at upload and written off as a loss: there is nothing to refund.":    "该笔脱机刷卡上送被拒，已记为损失，款项未到账，无需退款。",
 	"A payment for this sale arrived just now: nothing was booked. Check what is still due and take only that.": "本单刚收到一笔付款，本次未记账。请核对尚欠金额，只收差额。",
 	"An amount typed before F9 / F11 is the part that payment takes: more than 0, at most what is still due.":   "F9/F11 前输入的金额是本笔收款的部分金额：须大于 0，且不超过尚欠金额。",
 	"Not confirmed: the till cancels this card payment by itself.":                                              "未确认：系统会自动撤销这笔刷卡。",

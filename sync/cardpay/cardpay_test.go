@@ -2,6 +2,7 @@ package cardpay_test
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"zhanggui/pos/ledger"
 	"zhanggui/sync/cardpay"
 	"zhanggui/sync/outbox"
+	"zhanggui/sync/payments"
 	"zhanggui/sync/providersim"
 )
 
@@ -169,6 +171,20 @@ func TestDeclinedAtUploadIsBookedAsALoss(t *testing.T) {
 	}
 	if q := e.jobs(t, pos.JobUploadCardCapture); q["done"] != 1 {
 		t.Errorf("capture jobs = %v, want done (the loss is listed, not a parked job)", q)
+	}
+	// The money never came: a refund of the sale's card tender is refused
+	// before anything is sent.
+	svc := &payments.Service{Store: e.db, RefundStore: e.db, Providers: map[pos.Provider]payments.Provider{pos.Card: e.acq},
+		Now: e.svc.Now, NewID: newID}
+	sale, err := e.db.Sale(ctx, out.Sale.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Refund(ctx, sale, 0, 100, "顾客退货"); !errors.Is(err, pos.ErrCardWrittenOff) {
+		t.Errorf("refund of a written-off card payment: %v", err)
+	}
+	if rs, _ := e.db.Refunds(ctx, sale.ID); len(rs) != 0 {
+		t.Errorf("refunds saved: %+v", rs)
 	}
 }
 
