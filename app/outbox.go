@@ -138,38 +138,11 @@ func (o *outboxSetup) syncNow(ctx context.Context) {
 }
 
 // reconcile enqueues, due now, the job of every open payment and pending
-// refund: a no-op for those that have one, and the startup sweep for the
-// others (rows from before the outbox, or a lost job).
+// refund (outbox.OpenWork).
 func (o *outboxSetup) reconcile(ctx context.Context) error {
-	now := time.Now()
-	open, err := o.db.OpenPayments(ctx)
-	if err != nil {
+	jobs, err := outbox.OpenWork(ctx, o.db, time.Now())
+	if err != nil || len(jobs) == 0 {
 		return err
-	}
-	var jobs []pos.Job
-	for _, p := range open {
-		switch {
-		case p.Provider == pos.Card:
-			jobs = append(jobs, outbox.CardResolveJob(p, now)) // the acquirer's card API, not a wallet
-		default:
-			// A refunding payment is a late success being refunded
-			// (payments.Service resumes it); a no-op for any other.
-			jobs = append(jobs, outbox.PaymentJob(p, now))
-		}
-	}
-	pending, err := o.db.PendingRefunds(ctx)
-	if err != nil {
-		return err
-	}
-	for _, r := range pending {
-		p, err := o.db.Payment(ctx, r.PaymentID)
-		if err != nil {
-			return err
-		}
-		jobs = append(jobs, outbox.RefundJob(r, p.Provider, now))
-	}
-	if len(jobs) == 0 {
-		return nil
 	}
 	return o.db.Enqueue(ctx, jobs...)
 }

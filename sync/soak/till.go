@@ -187,30 +187,9 @@ func (t *Till) Recover(ctx context.Context) error {
 
 // reconcileJobs enqueues the job of every open payment and pending refund.
 func (t *Till) reconcileJobs(ctx context.Context) error {
-	now := t.Clock.Now()
-	open, err := t.DB.OpenPayments(ctx)
+	jobs, err := outbox.OpenWork(ctx, t.DB, t.Clock.Now()) // as app's reconcile
 	if err != nil {
 		return err
-	}
-	var jobs []pos.Job
-	for _, p := range open {
-		switch {
-		case p.Provider == pos.Card:
-			jobs = append(jobs, outbox.CardResolveJob(p, now)) // as app's reconcile
-		case p.State != pos.PayRefunding:
-			jobs = append(jobs, outbox.PaymentJob(p, now))
-		}
-	}
-	pending, err := t.DB.PendingRefunds(ctx)
-	if err != nil {
-		return err
-	}
-	for _, r := range pending {
-		p, err := t.DB.Payment(ctx, r.PaymentID)
-		if err != nil {
-			return err
-		}
-		jobs = append(jobs, outbox.RefundJob(r, p.Provider, now))
 	}
 	if err := t.DB.Enqueue(ctx, jobs...); err != nil {
 		return fmt.Errorf("soak: reconcile jobs: %w", err)
