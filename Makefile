@@ -15,7 +15,10 @@ RUN_PKGS   := alsa-utils
 TEST_PKGS  := xvfb xauth xdotool imagemagick pcscd vsmartcard-vpcd zbar-tools
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-TEST_ENV := ZHANGGUI_REQUIRE_PCSCD=1 ZHANGGUI_REQUIRE_XVFB=1
+# LC_MESSAGES: Fyne reads the locale at start; a bare LANG=C makes it complain on stderr
+# (the till then sets its own language).
+LOCALE_ENV := LC_MESSAGES=$${LC_MESSAGES:-zh_CN.UTF-8}
+TEST_ENV := ZHANGGUI_REQUIRE_PCSCD=1 ZHANGGUI_REQUIRE_XVFB=1 $(LOCALE_ENV)
 
 .PHONY: all deps deps-build deps-test build run test bench soak screenshot fuzz clean
 
@@ -46,7 +49,7 @@ build: deps-build
 
 run: build
 	$(call apt_install,$(RUN_PKGS))
-	./$(BIN)
+	$(LOCALE_ENV) ./$(BIN)
 
 # Services for the tests: pcscd (its vpcd driver gives the virtual readers)
 # and an X server for the real-window screenshot test. Both are stopped on exit.
