@@ -192,7 +192,7 @@ func (d *customerDisplay) showCart() {
 		l = t.Lines[len(t.Lines)-1]
 	}
 	d.set(displayView{Mode: dispCart, Headline: fmt.Sprintf("%s  %s %s  %s", l.Name, l.Qty, l.Unit, l.Amount.Yuan()),
-		Amount: Tf("Total %s", t.Total.Yuan()), Detail: Tf("%d lines", len(t.Lines))})
+		Amount: Tf("Total %s", t.Total.Yuan()), Detail: Tf("Lines: %d", len(t.Lines))})
 }
 
 // thank shows the completed sale: paid, and the change to hand over.

@@ -6,7 +6,7 @@ package ui
 var zhDisplay = map[string]string{
 	"Customer display":                      "顾客显示屏",
 	"Welcome!":                              "欢迎光临",
-	"%d lines":                              "共 %d 项",
+	"Lines: %d":                             "共 %d 项",
 	"Total %s":                              "合计 %s",
 	"Thank you, come again!":                "谢谢惠顾，欢迎再来",
 	"You paid %s":                           "实付 %s",

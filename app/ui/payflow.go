@@ -392,7 +392,7 @@ func (a *App) linkText() string {
 	}
 	var parts []string
 	for _, p := range a.deps.LinkProviders {
-		parts = append(parts, T(tenderNames[p.TenderKind()])+" "+a.deps.Link(p).Chinese())
+		parts = append(parts, T(tenderNames[p.TenderKind()])+" "+linkName(a.deps.Link(p)))
 	}
 	return strings.Join(parts, " · ")
 }

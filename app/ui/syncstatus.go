@@ -350,7 +350,12 @@ func linkWords(c ChannelSync) string {
 	if c.Provider == "" {
 		return "—"
 	}
-	switch c.Link {
+	return linkName(c.Link)
+}
+
+// linkName is a link state in the cashier's language: 在线 / 离线 / 部分可用.
+func linkName(l pos.Link) string {
+	switch l {
 	case pos.LinkOnline:
 		return T("Online")
 	case pos.LinkOffline:
@@ -358,7 +363,7 @@ func linkWords(c ChannelSync) string {
 	case pos.LinkPartial:
 		return T("Partly available")
 	}
-	return string(c.Link)
+	return string(l)
 }
 
 func linkImportance(l pos.Link) widget.Importance {
