@@ -21,19 +21,6 @@ const (
 	LinkPartial Link = "partial" // 部分可用: some calls fail, or some channels are away
 )
 
-// Chinese returns the state as the status bar shows it.
-func (l Link) Chinese() string {
-	switch l {
-	case LinkOnline:
-		return "在线"
-	case LinkOffline:
-		return "离线"
-	case LinkPartial:
-		return "部分可用"
-	}
-	return "未知"
-}
-
 // Reasons the cashier reads when a tender is refused offline; each ends by
 // offering cash.
 const (
