@@ -115,7 +115,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F10", "Reprint", s.onReprint),
 		keyButton("F2", "Search", func() { s.app.win.Canvas().Focus(s.scan) }),
 	)
-	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
+	hint := widget.NewLabel(T("+/- change quantity · Up/Down select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
 	dueLabel := widget.NewLabel(T("Total due"))
 	right := container.NewVBox(totals, dueLabel, s.total, s.change, s.lastInfo, widget.NewSeparator(), keys, hint)
