@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	_ "time/tzdata" // the shop's zone (Asia/Shanghai) on machines without tzdata
 )
@@ -111,9 +112,13 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	fs.PrintDefaults()
 }
 
-// defaultDataDir follows the XDG convention: $XDG_DATA_HOME/zhanggui, or
-// ~/.local/share/zhanggui.
+// defaultDataDir follows the platform's convention: on Windows
+// %LOCALAPPDATA%\zhanggui (windowsDataDir), elsewhere XDG's
+// $XDG_DATA_HOME/zhanggui, or ~/.local/share/zhanggui.
 func defaultDataDir() string {
+	if runtime.GOOS == "windows" {
+		return windowsDataDir(os.Getenv)
+	}
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
 		return filepath.Join(d, "zhanggui")
 	}
