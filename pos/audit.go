@@ -132,7 +132,9 @@ type AuditBreak struct {
 	Reason string
 }
 
-func (b *AuditBreak) Error() string { return fmt.Sprintf("audit chain broken at seq %d: %s", b.Seq, b.Reason) }
+func (b *AuditBreak) Error() string {
+	return fmt.Sprintf("audit chain broken at seq %d: %s", b.Seq, b.Reason)
+}
 
 // ChainChecker checks events one by one, in order of Seq, as they are read
 // from the store. Start it with the previous event's Seq and Hash (0 and
