@@ -300,18 +300,18 @@ func TestChannelMessagesComplete(t *testing.T) {
 		}
 	}
 	for _, l := range fieldLabels {
-		if _, ok := zhCN[l]; !ok {
+		if !hasZh(l) {
 			t.Errorf("no Chinese for label %q", l)
 		}
 	}
 	for _, c := range wechatAPIs {
-		if _, ok := zhCN[c.label]; !ok {
+		if !hasZh(c.label) {
 			t.Errorf("no Chinese for %q", c.label)
 		}
 	}
 	for en := range zhChannels {
-		if zhCN[en] != zhChannels[en] {
-			t.Errorf("%q is translated %q elsewhere and %q here", en, zhCN[en], zhChannels[en])
+		if zhOf(en) != zhChannels[en] {
+			t.Errorf("%q is translated %q elsewhere and %q here", en, zhOf(en), zhChannels[en])
 		}
 	}
 }

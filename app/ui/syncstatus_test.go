@@ -231,7 +231,7 @@ func TestJobErrorText(t *testing.T) {
 		}
 	}
 	for _, w := range errorWords {
-		if _, ok := zhCN[w.msg]; !ok {
+		if !hasZh(w.msg) {
 			t.Errorf("no Chinese for %q", w.msg)
 		}
 	}

@@ -394,30 +394,30 @@ func TestTranslationsComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-			if _, ok := zhCN[m[1]]; !ok {
+			if !hasZh(m[1]) {
 				t.Errorf("%s: no Chinese for %q", name, m[1])
 			}
 		}
 	}
 	for _, m := range sentinelMessages {
-		if _, ok := zhCN[m.msg]; !ok {
+		if !hasZh(m.msg) {
 			t.Errorf("no Chinese for %q", m.msg)
 		}
 	}
 	for _, k := range stateNames {
-		if _, ok := zhCN[k]; !ok {
+		if !hasZh(k) {
 			t.Errorf("no Chinese for payment state %q", k)
 		}
 	}
 	for _, cs := range [][]choice{printerKinds, paperWidths, roundings} {
 		for _, c := range cs {
-			if _, ok := zhCN[c.label]; !ok {
+			if !hasZh(c.label) {
 				t.Errorf("no Chinese for choice %q", c.label)
 			}
 		}
 	}
 	for _, k := range tenderNames {
-		if _, ok := zhCN[k]; !ok {
+		if !hasZh(k) {
 			t.Errorf("no Chinese for tender %q", k)
 		}
 	}
