@@ -8,21 +8,24 @@ import (
 
 	"fyne.io/fyne/v2/theme"
 
+	"zhanggui/app/ui/kit"
 	"zhanggui/assets"
 )
 
-// Every character of every translated string, in both languages, has a
+// Every character of every registered translated string, in both languages, has a
 // glyph in the fonts the till bundles: the CJK font of the theme and Fyne's
 // own text font after it. A character only a system font has renders as
 // "�" on a shop PC without it, as the arrows of the key hint did on Windows.
 func TestTranslationsHaveGlyphs(t *testing.T) {
 	fonts := []*sfnt.Font{parseFont(t, assets.FontCJK), parseFont(t, theme.DefaultTextFont().Content())}
 	missing := map[rune][]string{}
-	for en, zh := range zhCN {
-		for _, s := range []string{en, zh} {
-			for _, r := range s {
-				if !hasGlyph(fonts, r) {
-					missing[r] = append(missing[r], s)
+	for _, m := range kit.Parts() {
+		for en, zh := range m {
+			for _, s := range []string{en, zh} {
+				for _, r := range s {
+					if !hasGlyph(fonts, r) {
+						missing[r] = append(missing[r], s)
+					}
 				}
 			}
 		}
