@@ -12,9 +12,9 @@
 
 BOOLEAN WINAPI SystemFunction036(PVOID buffer, ULONG length);
 
-/* ProcessPrng fills data with len random bytes; like Windows', it always
- * returns TRUE (it cannot fail there; here a failure of RtlGenRandom
- * returns FALSE and the Go runtime aborts, which is what a test wants). */
+/* ProcessPrng fills data with len random bytes and returns TRUE. Windows'
+ * cannot fail; should RtlGenRandom fail here, it returns FALSE and the Go
+ * runtime aborts, which is what a test wants. */
 __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len)
 {
 	while (len > 0) {
