@@ -4,6 +4,7 @@
 # hardware notes as /usr/share/doc/zhanggui/README, the licences as its
 # copyright file. Files are root's (--root-owner-group), so it installs with
 # `sudo apt install ./zhanggui_VERSION_ARCH.deb` on Debian 12 / Ubuntu 22.04+.
+# xz -1: a sixth of the time of the default -6 for a .deb 10% larger (16 MB).
 set -eu
 bin=$1 version=$2 deb=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,5 +31,5 @@ mkdir -p "$pkg/DEBIAN"
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" \
 	"$here/control" >"$pkg/DEBIAN/control"
 mkdir -p "$(dirname "$deb")"
-dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z1 --build "$pkg" "$deb" >/dev/null
 echo "$deb: $(du -h "$deb" | cut -f1)"
