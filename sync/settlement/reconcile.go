@@ -105,8 +105,14 @@ type Item struct {
 	SaleNo      string
 	OnBill      bool // the Bill… fields are set
 	InTill      bool // the Till… fields are set
-	BillAmount  money.Fen
+	BillAmount  money.Fen // the order's (refund's) full amount, matched against TillAmount
 	TillAmount  money.Fen
+	// BillCoupon is the part of BillAmount a coupon paid, and
+	// BillUnsettled the part of that the provider does not settle (a
+	// WeChat 免充值券); see Row. A coupon is no difference: the till's
+	// amount matches the order's, and the settlement shows the rest.
+	BillCoupon    money.Fen
+	BillUnsettled money.Fen
 	BillFee     money.Fen // as on the bill: > 0 charged, < 0 given back
 	ExpectedFee money.Fen // the configured rate's, in the same sense
 	BillAt      time.Time
