@@ -114,8 +114,8 @@ var alipayCases = []parseCase{
 	{name: "GBK zip", in: alipayZip(alipaySample, sampleSummary), want: sampleRows},
 	{name: "zip: summary disagrees with the detail", in: alipayZip(alipaySample, alipaySummary(
 		"alipay_store\t,alipay_store\t,2,1,0.01,0.00,0.00,0.00,0.00,0.00,0.00,0.00", // a trade and 0.01 more than the detail
-		"other,other,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00",                     // a store the detail lacks, with nothing
-		"合计,,1,1,0.00,0.10,0.00,0.00,0.00,-0.01,0.00,9.99")),                         // 商家实收, 服务费 off; 实收净额 not in the detail
+		"other,other,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00",                   // a store the detail lacks, with nothing
+		"合计,,1,1,0.00,0.10,0.00,0.00,0.00,-0.01,0.00,9.99")),                        // 商家实收, 服务费 off; 实收净额 not in the detail
 		bad: []spot{{5, "汇总 交易订单总笔数"}, {5, "汇总 订单金额（元）"}, {7, "汇总 商家实收（元）"}, {7, "汇总 服务费（元）"}}},
 	{name: "zip: a store missing from the summary", in: alipayZip(alipaySample, alipaySummary(
 		"合计,,1,1,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00", "shop2,shop2,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00")),
