@@ -110,6 +110,15 @@ func (m *matcher) refundBase(pid string) (total, base money.Fen) {
 	return total, base
 }
 
+// billPayUnsettled returns the unsettled coupon part of payment id's
+// bill row; 0 when the bill has no such row.
+func (m *matcher) billPayUnsettled(id string) money.Fen {
+	if i, ok := m.billPay[id]; ok {
+		return m.in.Bill[i].Unsettled
+	}
+	return 0
+}
+
 // billRefundUnsettled returns the unsettled coupon part of refund id's
 // bill row; 0 when the bill has no such row.
 func (m *matcher) billRefundUnsettled(id string) money.Fen {
@@ -254,7 +263,7 @@ func (m *matcher) compare(it *Item) Status {
 func (m *matcher) tillSide() {
 	for i := range m.in.Payments {
 		if p := &m.in.Payments[i]; m.onDay(p.At) && p.Charged() {
-			m.sum.addTillPayment(p, money.Percent(p.Amount, m.rate))
+			m.sum.addTillPayment(p, money.Percent(p.Amount-m.billPayUnsettled(p.ID), m.rate))
 			m.tillPayment(p)
 		}
 	}
