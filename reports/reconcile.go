@@ -261,5 +261,13 @@ func excelTime(t time.Time) float64 {
 	// Excel's day 0 is 1899-12-30 (with the 1900 leap-year bug folded in).
 	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 	const secondsPerDay = 86400
-	return float64(wall.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Seconds()) / secondsPerDay
+	secs := wall.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Seconds()
+	if wall.Hour() == 0 && wall.Minute() == 0 && wall.Second() == 0 && wall.Nanosecond() == 0 {
+		return secs / secondsPerDay // a day: a whole number, exact
+	}
+	// Half a millisecond more: the nearest double to 10:00:00 can lie just
+	// below it, and LibreOffice, which cuts a time to the second where Excel
+	// rounds, showed it as 09:59:59.
+	const halfMilli = 0.0005
+	return (secs + halfMilli) / secondsPerDay
 }
