@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -28,7 +29,10 @@ func TestCouponOrders(t *testing.T) {
 		}
 	}
 	s.refund("RW1", "W1", 500, at(0, 14, 0, 0)) // 1.00 of it goes back to the coupon, not from the merchant
-	s.run(at(1, 10, 30, 0), "--date", "2026-11-25")
+	_, out := s.run(at(1, 10, 30, 0), "--date", "2026-11-25")
+	if !strings.Contains(out, "免充值券（不结算） ¥1.00  预计结算 ¥13.91") {
+		t.Errorf("the command's output does not show the coupon in the WeChat settlement:\n%s", out)
+	}
 	d := s.stored(day)
 
 	type shown struct {
