@@ -17,6 +17,7 @@ import (
 // Columns of the summary file.
 const (
 	asStore = iota
+	asStoreName
 	asTrades
 	asRefunds
 	asAmount
@@ -32,6 +33,7 @@ const (
 
 var alipaySummaryCols = []column{
 	asStore:            {names: []string{"门店编号"}, required: true},
+	asStoreName:        {names: []string{"门店名称"}},
 	asTrades:           {names: []string{"交易订单总笔数"}, required: true},
 	asRefunds:          {names: []string{"退款订单总笔数"}, required: true},
 	asAmount:           {names: []string{"订单金额(元)"}},
@@ -95,7 +97,7 @@ func checkAlipaySummary(ls []string, dh *header, stores map[string]*storeSums, p
 		p.addf(start+1, "汇总", "the summary header lacks %s", strings.Join(missing, ", "))
 		return
 	}
-	seen := map[string]bool{}
+	seen, storeRows := map[string]bool{}, 0
 	for i := start + 1; i < len(ls) && !strings.HasPrefix(ls[i], "#"); i++ {
 		if strings.TrimSpace(ls[i]) == "" {
 			continue
@@ -106,14 +108,19 @@ func checkAlipaySummary(ls []string, dh *header, stores map[string]*storeSums, p
 			continue
 		}
 		key := h.get(vals, asStore)
-		if key == "合计" {
+		switch {
+		case strings.HasPrefix(key, "合计") || strings.HasPrefix(h.get(vals, asStoreName), "合计"):
 			key = allStores
+		case !dh.has(aStore):
+			continue // a store's row, and the detail does not say which rows are whose
 		}
-		seen[key] = true
+		if seen[key] = true; key != allStores {
+			storeRows++
+		}
 		checkStoreRow(vals, i+1, &h, dh, stores[key], p)
 	}
 	for key, s := range stores {
-		if !seen[key] && key != allStores && len(seen) > 0 && (s.trades > 0 || s.refunds > 0) {
+		if !seen[key] && key != allStores && storeRows > 0 && (s.trades > 0 || s.refunds > 0) {
 			p.addf(start+1, "汇总", "store %q has %d rows in the detail and none in the summary", key, s.trades+s.refunds)
 		}
 	}

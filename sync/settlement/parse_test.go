@@ -120,6 +120,14 @@ var alipayCases = []parseCase{
 	{name: "zip: a store missing from the summary", in: alipayZip(alipaySample, alipaySummary(
 		"合计,,1,1,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00", "shop2,shop2,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00")),
 		bad: []spot{{4, "汇总"}}},
+	{name: "zip: a detail without stores, checked by its 合计 row", in: alipayZip(alipayNewer, alipaySummary(
+		"M1,一号店,2,1,10.00,9.00,0.00,1.00,0.00,-0.06,0.00,8.94", // its store's figures: the detail cannot say
+		"合计,,2,1,10.00,9.00,0.00,1.00,0.00,-0.06,0.00,8.94")),
+		want: []settlement.Row{
+			{Line: 2, Provider: pos.Alipay, Kind: settlement.KindPayment, OutTradeNo: "A1", TradeNo: "2019091622001", Amount: 1000, Fee: 6, At: at("11:00:00")},
+			{Line: 3, Provider: pos.Alipay, Kind: settlement.KindPayment, OutTradeNo: "A2", TradeNo: "2019091622002", Amount: 500, Fee: 3, At: at("12:00:00")},
+			{Line: 4, Provider: pos.Alipay, Kind: settlement.KindReversal, OutTradeNo: "A2", TradeNo: "2019091622002", Amount: 500, Fee: -3, At: at("12:01:00")},
+		}},
 	{name: "zip: a summary without its header", in: alipayZip(alipaySample, []byte("#支付宝业务汇总查询\n")),
 		bad: []spot{{0, ""}}},
 	{name: "UTF-8 BOM, no markers", in: append([]byte("\ufeff"), text(alipayHead,
