@@ -110,15 +110,6 @@ func (m *matcher) refundBase(pid string) (total, base money.Fen) {
 	return total, base
 }
 
-// billPayUnsettled returns the unsettled coupon part of payment id's
-// bill row; 0 when the bill has no such row.
-func (m *matcher) billPayUnsettled(id string) money.Fen {
-	if i, ok := m.billPay[id]; ok {
-		return m.in.Bill[i].Unsettled
-	}
-	return 0
-}
-
 // billRefundUnsettled returns the unsettled coupon part of refund id's
 // bill row; 0 when the bill has no such row.
 func (m *matcher) billRefundUnsettled(id string) money.Fen {
@@ -263,7 +254,6 @@ func (m *matcher) compare(it *Item) Status {
 func (m *matcher) tillSide() {
 	for i := range m.in.Payments {
 		if p := &m.in.Payments[i]; m.onDay(p.At) && p.Charged() {
-			m.sum.addTillPayment(p, money.Percent(p.Amount-m.billPayUnsettled(p.ID), m.rate))
 			m.tillPayment(p)
 		}
 	}
@@ -275,10 +265,18 @@ func (m *matcher) tillSide() {
 	}
 }
 
+// tillPayment counts a payment the till took on the day, its fee on what
+// the bill settles of it, and reports it unless the day's bill did.
 func (m *matcher) tillPayment(p *TillPayment) {
+	i, onBill := m.billPay[p.ID]
+	var unsettled money.Fen
+	if onBill {
+		unsettled = m.in.Bill[i].Unsettled
+	}
+	m.sum.addTillPayment(p, money.Percent(p.Amount-unsettled, m.rate))
 	it := Item{Kind: KindPayment, Provider: p.Provider, OutTradeNo: p.ID, TradeNo: p.TradeNo}
 	m.fillTill(&it, p)
-	if i, ok := m.billPay[p.ID]; ok {
+	if onBill {
 		r := &m.in.Bill[i]
 		if m.onDay(r.At) {
 			return // reported with the bill's rows
