@@ -144,15 +144,18 @@ func pick(lang, zh, en string) string {
 func printDay(w io.Writer, d *storage.ReconDay, lang string) {
 	fmt.Fprintf(w, pick(lang, "对账 %s\n", "Reconciliation %s\n"), d.Day.Format(settlement.DayLayout))
 	for _, c := range d.Channels {
-		net := c.Gross - c.Refunded - (c.FeesCharged - c.FeesReturned)
-		bill := ""
+		net := c.Gross - c.Refunded - c.Unsettled - (c.FeesCharged - c.FeesReturned)
+		bill, coupons := "", ""
 		if !c.HaveBill {
 			bill = pick(lang, "（无账单）", " (no bill)")
 		}
-		fmt.Fprintf(w, pick(lang, "  %-14s 收款 %d 笔 %s  退款 %d 笔 %s  手续费 %s  预计结算 %s  差异 %d%s\n",
-			"  %-14s %d payments %s  %d refunds %s  fees %s  settlement %s  differences %d%s\n"),
+		if c.Unsettled != 0 {
+			coupons = pick(lang, "  免充值券（不结算） ", "  merchant coupons (not settled) ") + c.Unsettled.Yuan()
+		}
+		fmt.Fprintf(w, pick(lang, "  %-14s 收款 %d 笔 %s  退款 %d 笔 %s  手续费 %s%s  预计结算 %s  差异 %d%s\n",
+			"  %-14s %d payments %s  %d refunds %s  fees %s%s  settlement %s  differences %d%s\n"),
 			settlement.ChannelLabel(settlement.Channel(c.Channel), lang), c.Payments, c.Gross.Yuan(), c.Refunds,
-			c.Refunded.Yuan(), (c.FeesCharged - c.FeesReturned).Yuan(), net.Yuan(), c.Differences, bill)
+			c.Refunded.Yuan(), (c.FeesCharged - c.FeesReturned).Yuan(), coupons, net.Yuan(), c.Differences, bill)
 	}
 	counted := pick(lang, "未盘点", "not counted")
 	if d.CountedCash != nil {
