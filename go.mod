@@ -20,6 +20,7 @@ require (
 )
 
 require (
+	early v0.0.0-00010101000000-000000000000
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
 	github.com/BurntSushi/toml v1.5.0 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
@@ -62,4 +63,6 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
-replace github.com/jeandeaual/go-locale => ./third_party/go-locale
+// app/early is a module of its own only for its import path, which sorts
+// before fyne.io's so that its init runs first (see its package doc).
+replace early => ./app/early
