@@ -13,6 +13,7 @@ cat "$(go env GOROOT)/LICENSE"
 GOOS=$goos GOARCH=amd64 CGO_ENABLED=1 go list -deps \
 	-f '{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}} {{.Dir}}{{end}}{{end}}' . |
 	sort -u | while read -r mod dir; do
+		case $dir in "$PWD"/*) continue ;; esac # a module of this repository (go.mod replace)
 		echo
 		echo "==== $mod"
 		found=
