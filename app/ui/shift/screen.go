@@ -29,6 +29,10 @@ type Screen struct {
 
 	shift   *pos.Shift // the open shift; nil when none
 	closing *closeFlow // the close in progress, if any
+
+	// The form in hand (tests type into them).
+	floatForm              *countForm
+	moveAmount, moveReason *widget.Entry
 }
 
 // New builds the shift tab.
@@ -155,6 +159,7 @@ func (s *Screen) head() string {
 func (s *Screen) startOpen() {
 	s.closing = nil
 	form := newCountForm(false)
+	s.floatForm = form
 	s.say(T("Count the float (备用金) by denomination, then open the shift."))
 	s.show(form.content, widget.NewButton(T("Open shift with this float"), func() { s.open(form) }))
 }
@@ -199,6 +204,7 @@ func (s *Screen) startMove(k pos.CashMoveKind) {
 	}
 	reason := widget.NewSelectEntry(reasons)
 	reason.SetPlaceHolder(T("Reason"))
+	s.moveAmount, s.moveReason = amount, &reason.Entry
 	s.say(T(moveNames[k]))
 	s.show(widget.NewForm(widget.NewFormItem(T("Amount"), amount), widget.NewFormItem(T("Reason"), reason)),
 		widget.NewButton(T("Save"), func() { s.move(k, amount.Text, reason.Text) }))
