@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"zhanggui/pos"
 	"zhanggui/pos/money"
@@ -175,4 +176,25 @@ type zFigures struct {
 func zJSON(z pos.ZReport) string {
 	b, _ := json.Marshal(zFigures{z.ShiftNos, z.ByTender, z.Sales, z.OverShort}) // plain data
 	return string(b)
+}
+
+// ShiftCash sums the shifts closed in [from, to): how many, their floats,
+// their counts and their over/short. Counted − Float is the cash the
+// shifts took in as counted, which the reconciliation sets against the
+// ledger's cash of those days.
+type ShiftCash struct {
+	Shifts                    int
+	Float, Counted, OverShort money.Fen
+}
+
+// ShiftCash reads the shifts closed in [from, to).
+func (db *DB) ShiftCash(ctx context.Context, from, to time.Time) (ShiftCash, error) {
+	var c ShiftCash
+	const q = `SELECT count(*), COALESCE(sum(float_fen), 0), COALESCE(sum(counted_fen), 0),
+		COALESCE(sum(over_short_fen), 0) FROM shifts WHERE state = 'closed' AND closed_at >= ? AND closed_at < ?`
+	err := db.ro.QueryRowContext(ctx, q, formatTime(from), formatTime(to)).Scan(&c.Shifts, &c.Float, &c.Counted, &c.OverShort)
+	if err != nil {
+		return c, fmt.Errorf("storage: shift cash: %w", classify(err))
+	}
+	return c, nil
 }
