@@ -3,6 +3,7 @@ package storage_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"zhanggui/pos"
 	"zhanggui/pos/ledger"
@@ -215,5 +216,31 @@ func TestShiftsAudited(t *testing.T) {
 	if kinds[pos.AuditShiftOpen] != 1 || kinds[pos.AuditCashMove] != 3 || kinds[pos.AuditShiftClose] != 1 ||
 		kinds[pos.AuditZReport] != 1 {
 		t.Errorf("audit kinds %v", kinds)
+	}
+}
+
+func TestShiftCashOfTheDay(t *testing.T) {
+	db := storagetest.NewDB(t)
+	day := storagetest.Epoch.Add(-2 * time.Hour)
+	if c, err := db.ShiftCash(ctx, day, day.AddDate(0, 0, 1)); err != nil || c.Shifts != 0 {
+		t.Fatalf("no shifts: %+v, %v", c, err)
+	}
+	sh, sales := shiftDay(t, db)
+	f, err := db.ShiftFigures(ctx, sh.ID)
+	must(t, err)
+	closed, err := db.CloseShift(ctx, pos.ShiftClosing{ID: "c1", ShiftID: sh.ID, By: "收银员",
+		Counted: pos.Count{10: int64(f.Expected() / 10)}}, 500)
+	must(t, err)
+	c, err := db.ShiftCash(ctx, day, day.AddDate(0, 0, 1))
+	must(t, err)
+	if c.Shifts != 1 || c.Float != testFloat.Total() || c.Counted != closed.Counted.Total() || c.OverShort != closed.OverShort {
+		t.Errorf("shift cash %+v, closed %+v", c, closed)
+	}
+	in, out, err := db.AccountTotals(ctx, ledger.Cash, day, day.AddDate(0, 0, 1))
+	must(t, err)
+	// The sale before the shift is the only cash of the day outside it.
+	if outside := cashOf(sales[0]); c.Counted-c.Float != in-out-outside {
+		t.Errorf("counted beyond the float %v, the ledger's cash of the day %v less %v outside the shift",
+			c.Counted-c.Float, in-out, outside)
 	}
 }
