@@ -49,7 +49,7 @@ func (t *Till) RunShifts(ctx context.Context, seed uint64) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(time.Duration(200+r.IntN(800)) * time.Millisecond):
+		case <-time.After(time.Duration(100+r.IntN(400)) * time.Millisecond):
 		}
 		var err error
 		if r.IntN(3) == 0 {

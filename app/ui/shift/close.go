@@ -124,3 +124,33 @@ func (s *Screen) closed(sh pos.Shift) {
 		widget.NewButton(T("Print the full 交班单"), func() { s.print(full); s.show(s.preview) }), s.preview)
 	s.say(Tf("Shift %d is closed.", sh.No))
 }
+
+// lastResult shows and prints the full 交班单 of the last closed shift to
+// those allowed to see the expected cash: how a manager sees the result of
+// a cashier's blind close.
+func (s *Screen) lastResult() {
+	s.gate(ApprovalRequest{Actions: []pos.Action{pos.ActSeeExpectedCash}, Subject: "shift"}, func(string) {
+		ctx := context.Background()
+		shifts, err := s.d.Store.Shifts(ctx, 2)
+		if err != nil {
+			s.say(storeMessage(err))
+			return
+		}
+		for _, sh := range shifts {
+			if sh.State != pos.ShiftClosed {
+				continue
+			}
+			f, err := s.d.Store.ShiftFigures(ctx, sh.ID)
+			if err != nil {
+				s.say(storeMessage(err))
+				return
+			}
+			s.print(slip{title: T("Shift report (交班单)"), shift: sh, f: f, head: s.head(), full: true, closed: true}.doc(s.d.Settings()))
+			s.show(s.preview)
+			s.say(Tf("Shift %d: counted %s, expected %s, %s %s.", sh.No, sh.Counted.Total().Yuan(), sh.Expected.Yuan(),
+				overShortLabel(sh.OverShort), sh.OverShort.Yuan()))
+			return
+		}
+		s.say(T("No shift has closed yet."))
+	})
+}

@@ -18,6 +18,7 @@ type Store interface {
 	ShiftFigures(ctx context.Context, id string) (pos.ShiftFigures, error)
 	CloseBlockers(ctx context.Context) (*pos.ShiftBlockedError, error)
 	CloseShift(ctx context.Context, c pos.ShiftClosing, recountOver money.Fen) (pos.Shift, error)
+	Shifts(ctx context.Context, limit int) ([]pos.Shift, error)
 	SaveZReport(ctx context.Context, by, till string) (pos.ZReport, error)
 	AuditHead(ctx context.Context) (int64, []byte, error)
 	AppendAudit(ctx context.Context, ev pos.AuditEvent) (pos.AuditEvent, error)

@@ -25,7 +25,7 @@ type Screen struct {
 	body    *fyne.Container
 	preview *widget.Label // the report in hand as the paper shows it
 
-	openBtn, inBtn, outBtn, dropBtn, xBtn, closeBtn, zBtn *widget.Button
+	openBtn, inBtn, outBtn, dropBtn, xBtn, closeBtn, zBtn, lastBtn *widget.Button
 
 	shift   *pos.Shift // the open shift; nil when none
 	closing *closeFlow // the close in progress, if any
@@ -48,7 +48,8 @@ func New(d Deps) *Screen {
 	s.xBtn = widget.NewButton(T("X report"), s.xReport)
 	s.closeBtn = widget.NewButton(T("Close shift"), s.startClose)
 	s.zBtn = widget.NewButton(T("Z report (日结)"), s.zReport)
-	bar := container.NewHBox(s.openBtn, s.inBtn, s.outBtn, s.dropBtn, s.xBtn, s.closeBtn, s.zBtn)
+	s.lastBtn = widget.NewButton(T("Last shift's result"), s.lastResult)
+	bar := container.NewHBox(s.openBtn, s.inBtn, s.outBtn, s.dropBtn, s.xBtn, s.closeBtn, s.zBtn, s.lastBtn)
 	top := container.NewVBox(s.status, bar, s.msg)
 	s.Content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.body))
 	s.Reload()

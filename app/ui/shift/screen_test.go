@@ -222,6 +222,34 @@ func TestCloseBlindRecountReasonAndSlip(t *testing.T) {
 	if last.QR != Head(seq, hash) || !strings.Contains(text, Head(seq, hash)) {
 		t.Errorf("slip QR %q, text %s; want head %s", last.QR, text, Head(seq, hash))
 	}
+	// The slip's per-tender nets are the ledger's for the shift.
+	book, err := f.db.ShiftLedger(context.Background(), sh.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets := map[string]string{}
+	for _, r := range last.Tenders {
+		nets[r.Label] = r.Value
+	}
+	for k, want := range book.Tenders {
+		if got := nets[Tf("%s net", T(tenderNames[k]))]; got != want.String() {
+			t.Errorf("%s: the slip's net %q, the ledger's %v", k, got, want)
+		}
+	}
+	if len(book.Tenders) == 0 {
+		t.Error("the ledger has no takings for the shift")
+	}
+	// The cashier may not see the result; the manager may, on the full 交班单.
+	f.tap("Last shift's result")
+	if !strings.Contains(f.s.msg.Text, "may not") {
+		t.Errorf("a cashier asks for the result: %q", f.s.msg.Text)
+	}
+	f.as(manager)
+	f.tap("Last shift's result")
+	full := printer.EncodeText(f.docs[len(f.docs)-1], printer.Paper58)
+	if !strings.Contains(full, closed.Expected.String()) || !strings.Contains(full, "Short") || !strings.Contains(full, "找错零") {
+		t.Errorf("the manager's full 交班单:\n%s", full)
+	}
 	// A closed shift cannot be closed again: a retried tap says so and changes nothing.
 	if _, err := f.db.CloseShift(context.Background(), pos.ShiftClosing{ID: "other", ShiftID: sh.ID, By: "x",
 		Counted: pos.Count{}}, 500); err == nil || !strings.Contains(storeMessage(err), "cannot be reopened") {
