@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"zhanggui/pos"
@@ -29,20 +30,27 @@ func (db *DB) CloseBlockers(ctx context.Context) (*pos.ShiftBlockedError, error)
 
 func closeBlockers(ctx context.Context, q querier) (*pos.ShiftBlockedError, error) {
 	b := &pos.ShiftBlockedError{}
+	// Each row is a name, an amount (or -1) and a state.
 	list := func(query string, into *[]string) error {
 		return eachRow(ctx, q, query, nil, func(scan func(...any) error) error {
-			var s string
-			err := scan(&s)
-			*into = append(*into, s)
-			return err
+			var name, state string
+			var amount money.Fen
+			if err := scan(&name, &amount, &state); err != nil {
+				return err
+			}
+			line := name
+			if amount >= 0 {
+				line += " " + amount.Yuan()
+			}
+			*into = append(*into, strings.TrimSpace(line+" "+state))
+			return nil
 		})
 	}
 	err := errors.Join(
-		list(`SELECT CASE WHEN note <> '' THEN note ELSE id END FROM carts WHERE held = 1 ORDER BY seq`, &b.Held),
-		list(`SELECT provider || ' ' || id || ' ¥' || printf('%.2f', amount_fen / 100.0) || ' ' || state FROM payments
+		list(`SELECT CASE WHEN note <> '' THEN note ELSE id END, -1, '' FROM carts WHERE held = 1 ORDER BY seq`, &b.Held),
+		list(`SELECT provider || ' ' || id, amount_fen, state FROM payments
 			WHERE state NOT IN ('succeeded', 'failed', 'reversed', 'refunded') ORDER BY created_at, id`, &b.Payments),
-		list(`SELECT kind || ' ' || id || ' ¥' || printf('%.2f', amount_fen / 100.0) FROM refunds
-			WHERE state = 'pending' ORDER BY at, id`, &b.Refunds))
+		list(`SELECT kind || ' ' || id, amount_fen, '' FROM refunds WHERE state = 'pending' ORDER BY at, id`, &b.Refunds))
 	return b, err
 }
 

@@ -18,7 +18,9 @@ import (
 
 // OpenShift opens a shift with its float in one transaction with its
 // audit event. Opening again with the same ID is a no-op that returns the
-// shift; opening while another is open is pos.ErrShiftOpen.
+// shift while it is open, and pos.ErrShiftClosed once it is closed (a
+// closed shift is never reopened); opening while another is open is
+// pos.ErrShiftOpen.
 func (db *DB) OpenShift(ctx context.Context, o pos.ShiftOpening) (pos.Shift, error) {
 	if err := o.Validate(); err != nil {
 		return pos.Shift{}, fmt.Errorf("storage: open shift: %w", err)
@@ -28,8 +30,10 @@ func (db *DB) OpenShift(ctx context.Context, o pos.ShiftOpening) (pos.Shift, err
 		return pos.Shift{}, fmt.Errorf("storage: open shift: %w", err)
 	}
 	defer tx.Rollback()
-	if sh, err := shiftByID(ctx, tx, o.ID); err == nil {
+	if sh, err := shiftByID(ctx, tx, o.ID); err == nil && sh.State == pos.ShiftOpen {
 		return sh, nil // a retry
+	} else if err == nil {
+		return sh, fmt.Errorf("storage: open shift %s again: %w", o.ID, pos.ErrShiftClosed) // never reopened
 	} else if !errors.Is(err, ErrNotFound) {
 		return pos.Shift{}, fmt.Errorf("storage: open shift: %w", err)
 	}

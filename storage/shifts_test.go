@@ -133,6 +133,12 @@ func TestShiftCloseRules(t *testing.T) {
 	if _, err := db.CurrentShift(ctx); !errors.Is(err, pos.ErrNoShift) {
 		t.Errorf("current after close: %v", err)
 	}
+	if _, err := db.OpenShift(ctx, pos.ShiftOpening{ID: sh.ID, Till: "S1-T1", Cashier: "收银员", Float: testFloat}); !errors.Is(err, pos.ErrShiftClosed) {
+		t.Errorf("reopening the closed shift: %v", err)
+	}
+	if _, err := db.CurrentShift(ctx); !errors.Is(err, pos.ErrNoShift) {
+		t.Errorf("the refused reopen opened a shift: %v", err)
+	}
 }
 
 func TestShiftCloseBlocked(t *testing.T) {
