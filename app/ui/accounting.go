@@ -57,6 +57,7 @@ type ReconResult struct {
 	Items       int            // transactions looked at, differences or not
 	CashIn      money.Fen      // the drawer account's debits over the days
 	CashOut     money.Fen      // and its credits
+	Counted     *money.Fen     // the cash the days' closed shifts counted beyond their floats; nil: none closed
 	Problems    []ReconProblem // bills that could not be had
 }
 

@@ -46,8 +46,7 @@ func (s *accountingScreen) fillSummary() {
 	s.summary.Objects = rows
 	s.relayout()
 	r := s.result
-	s.cash.SetText(Tf("Cash drawer: in %s · out %s · expected in the drawer %s (counted cash comes with shifts)",
-		r.CashIn.Yuan(), r.CashOut.Yuan(), (r.CashIn - r.CashOut).Yuan()))
+	s.cash.SetText(cashLine(&r))
 	s.count.SetText(Tf("Differences: %d, not resolved: %d", len(r.Differences), s.openCount()))
 }
 
@@ -324,4 +323,15 @@ func billFileMessage(be *BillFileError) string {
 		b.WriteString("\n  " + Tf("…and %d more", be.More))
 	}
 	return b.String()
+}
+
+// cashLine is the drawer's line: the ledger's cash in, out and expected,
+// and what the closed shifts counted (beyond their floats).
+func cashLine(r *ReconResult) string {
+	in, out, exp := r.CashIn.Yuan(), r.CashOut.Yuan(), (r.CashIn - r.CashOut).Yuan()
+	if r.Counted == nil {
+		return Tf("Cash drawer: in %s · out %s · expected in the drawer %s · not counted (no shift closed)", in, out, exp)
+	}
+	return Tf("Cash drawer: in %s · out %s · expected in the drawer %s · counted at shift close %s (less the floats) · difference %s",
+		in, out, exp, r.Counted.Yuan(), (*r.Counted - (r.CashIn - r.CashOut)).Yuan())
 }
