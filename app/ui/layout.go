@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -58,4 +59,70 @@ func keyButton(key, label string, tapped func()) *widget.Button {
 		text = key + "  " + text
 	}
 	return widget.NewButton(text, tapped)
+}
+
+// noteLabel is a label that takes no room while it has nothing to say, so an
+// empty message leaves no band on the screen.
+type noteLabel struct{ widget.Label }
+
+func newNoteLabel() *noteLabel {
+	l := &noteLabel{}
+	l.ExtendBaseWidget(l)
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// SetText shows text, and hides the label when text is empty.
+func (l *noteLabel) SetText(text string) {
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+	l.Label.SetText(text)
+}
+
+// searchLayout stacks the scan field (objs[0]), the search results
+// (objs[1]) and the cart (objs[2]). While the cashier searches, the results
+// take the height they need, leaving the cart at least keep; the rest of the
+// room is the cart's. Hidden results take none.
+type searchLayout struct {
+	need, keep func() float32
+}
+
+func (l *searchLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	top, results, cart := objs[0], objs[1], objs[2]
+	y := top.MinSize().Height
+	top.Move(fyne.NewPos(0, 0))
+	top.Resize(fyne.NewSize(size.Width, y))
+	y += pad
+	if results.Visible() {
+		h := min(l.need(), max(0, size.Height-y-pad-l.keep()))
+		results.Move(fyne.NewPos(0, y))
+		results.Resize(fyne.NewSize(size.Width, h))
+		y += h + pad
+	}
+	cart.Move(fyne.NewPos(0, y))
+	cart.Resize(fyne.NewSize(size.Width, max(0, size.Height-y)))
+}
+
+func (l *searchLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w, h := float32(0), float32(0)
+	for _, o := range []fyne.CanvasObject{objs[0], objs[2]} {
+		m := o.MinSize()
+		w, h = max(w, m.Width), h+m.Height
+	}
+	return fyne.NewSize(w, h+theme.Padding())
+}
+
+// listHeight is the height a widget.List of n rows made by template needs
+// to show every row: each row and the padding the list puts between rows.
+func listHeight(template fyne.CanvasObject, n int) float32 {
+	if n <= 0 {
+		return 0
+	}
+	pad := theme.Padding()
+	return float32(n)*(template.MinSize().Height+pad) - pad
 }
