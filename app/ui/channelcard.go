@@ -42,6 +42,7 @@ func newChannelCard(s *channelsScreen, p pos.Provider) *channelCard {
 	form := widget.NewForm(widget.NewFormItem(T("Enabled"), k.enabled))
 	if p == pos.Wechat {
 		k.api = radio(wechatAPIs)
+		k.api.Horizontal = false // side by side, the two long choices widen the window past 1280 pixels
 		k.api.OnChanged = func(string) { k.showAPI() }
 		form.Append(T("API version"), k.api)
 	}

@@ -45,7 +45,7 @@ type checkoutScreen struct {
 // searchMax bounds the search results listed; the count says when there are more.
 const searchMax = 50
 
-var lineCols = columns{0.06, 0.40, 0.14, 0.13, 0.12, 0.15}
+var lineCols = columns{0.06, 0.37, 0.13, 0.13, 0.15, 0.16}
 
 func newCheckoutScreen(a *App) *checkoutScreen {
 	s := &checkoutScreen{app: a, selected: -1}
@@ -89,6 +89,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		hl[i].SetText(T(h))
 		hl[i].TextStyle.Bold = true
 	}
+	wrapCaptions(hl...)
 	// What went wrong with a scan shows right under the field, where the
 	// cashier looks; the change and the last sale under the total.
 	s.resultBox = container.NewBorder(s.found, widget.NewSeparator(), nil, nil, s.resultList)
@@ -97,13 +98,10 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 	s.left = container.New(&searchLayout{need: s.resultsHeight, keep: func() float32 {
 		return head.MinSize().Height + theme.Padding() + listHeight(lineRow(), min(2, max(1, len(s.cart.Lines))))
 	}}, container.NewVBox(s.scan, s.msg), s.resultBox, cart)
+	s.msg.relayout = s.left.Refresh
 	left := s.left
 
-	totals := widget.NewForm(
-		widget.NewFormItem(T("Items"), s.items),
-		widget.NewFormItem(T("Subtotal"), s.subtotal),
-		widget.NewFormItem(T("Discount"), s.discount),
-	)
+	totals := s.totalsPanel()
 	keys := container.NewGridWithColumns(2,
 		keyButton("F12", "Cash", s.onPayCash),
 		keyButton("F9", "Scan payment code", s.onPayCode),
@@ -122,12 +120,27 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 	)
 	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
-	dueLabel := widget.NewLabel(T("Total due"))
-	right := container.NewVBox(totals, dueLabel, s.total, s.change, s.lastInfo, widget.NewSeparator(), keys, hint)
-	// The panel scrolls rather than grow the window past a 768-pixel screen.
+	// The keys stay at the bottom, where the hand finds them, whatever the
+	// sale shows above them; the panel scrolls rather than grow the window
+	// past a 720-pixel screen (large-font mode).
+	right := container.NewBorder(totals, container.NewVBox(widget.NewSeparator(), keys, hint), nil, nil)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.66
 	return split
+}
+
+// totalsPanel shows the sale's figures on one line, the total due beside its
+// caption, then the change and the last sale.
+func (s *checkoutScreen) totalsPanel() fyne.CanvasObject {
+	figure := func(caption string, value *widget.Label) fyne.CanvasObject {
+		c := widget.NewLabel(T(caption))
+		c.TextStyle.Bold = true
+		return container.NewHBox(c, value)
+	}
+	figures := container.NewGridWithColumns(3, figure("Items", s.items),
+		figure("Subtotal", s.subtotal), figure("Discount", s.discount))
+	due := container.NewBorder(nil, nil, container.NewCenter(widget.NewLabel(T("Total due"))), nil, s.total)
+	return container.NewVBox(figures, due, s.change, s.lastInfo)
 }
 
 func resultRow() fyne.CanvasObject {
@@ -141,9 +154,11 @@ func lineRow() fyne.CanvasObject {
 	return r
 }
 
-// resultsHeight is the room the search results need to show every match.
+// resultsHeight is the room the search results need to show every match:
+// the count, the rows and the separator under them (resultBox).
 func (s *checkoutScreen) resultsHeight() float32 {
-	return s.found.MinSize().Height + theme.Padding() + listHeight(resultRow(), len(s.results))
+	pad := theme.Padding()
+	return s.found.MinSize().Height + pad + listHeight(resultRow(), len(s.results)) + pad + theme.SeparatorThicknessSize()
 }
 
 func (s *checkoutScreen) updateResult(i widget.ListItemID, o fyne.CanvasObject) {

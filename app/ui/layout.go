@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -63,7 +65,12 @@ func keyButton(key, label string, tapped func()) *widget.Button {
 
 // noteLabel is a label that takes no room while it has nothing to say, so an
 // empty message leaves no band on the screen.
-type noteLabel struct{ widget.Label }
+type noteLabel struct {
+	widget.Label
+	// relayout lays out the container holding the label again: Fyne's
+	// driver notices a label shown, but not one hidden.
+	relayout func()
+}
 
 func newNoteLabel() *noteLabel {
 	l := &noteLabel{}
@@ -75,12 +82,16 @@ func newNoteLabel() *noteLabel {
 
 // SetText shows text, and hides the label when text is empty.
 func (l *noteLabel) SetText(text string) {
+	shown := l.Visible()
 	if text == "" {
 		l.Hide()
 	} else {
 		l.Show()
 	}
 	l.Label.SetText(text)
+	if l.relayout != nil && shown != l.Visible() {
+		l.relayout()
+	}
 }
 
 // searchLayout stacks the scan field (objs[0]), the search results
@@ -125,4 +136,93 @@ func listHeight(template fyne.CanvasObject, n int) float32 {
 	}
 	pad := theme.Padding()
 	return float32(n)*(template.MinSize().Height+pad) - pad
+}
+
+// fitWidth gives o the width sample needs (a date, say) in the current text
+// size, at o's own height: a fixed size clips it in large-font mode.
+func fitWidth(sample string, o fyne.CanvasObject) *fyne.Container {
+	return container.New(fitWidthLayout(sample), o)
+}
+
+type fitWidthLayout string
+
+func (l fitWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := objs[0].MinSize()
+	w := fyne.MeasureText(string(l), theme.TextSize(), fyne.TextStyle{}).Width + 4*theme.InnerPadding()
+	return fyne.NewSize(max(m.Width, w), m.Height)
+}
+
+func (l fitWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+}
+
+// wrapCaptions makes a table's column captions of several words wrap onto
+// a second line instead of ending in "…" where a column is narrow (English,
+// large font). A single word keeps its "…": Fyne would break it anywhere.
+// Call it after setting the captions' text.
+func wrapCaptions(labels ...*widget.Label) {
+	for _, l := range labels {
+		if strings.Contains(strings.TrimSpace(l.Text), " ") {
+			l.Truncation = fyne.TextTruncateOff
+			l.Wrapping = fyne.TextWrapWord
+		}
+	}
+}
+
+// splitRow puts objs[0] at the left and objs[1] at the right of one row
+// when both fit, and one under the other when not, so a toolbar never
+// makes the window wider than the screen (English, large font).
+type splitRow struct{ width float32 } // the width of the last layout
+
+func (l *splitRow) oneRow(objs []fyne.CanvasObject, width float32) bool {
+	return objs[0].MinSize().Width+theme.Padding()+objs[1].MinSize().Width <= width
+}
+
+func (l *splitRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	if l.oneRow(objs, size.Width) {
+		h := max(a.Height, b.Height)
+		objs[0].Move(fyne.NewPos(0, (h-a.Height)/2))
+		objs[0].Resize(a)
+		objs[1].Move(fyne.NewPos(size.Width-b.Width, (h-b.Height)/2))
+		objs[1].Resize(b)
+		return
+	}
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(min(a.Width, size.Width), a.Height))
+	objs[1].Move(fyne.NewPos(0, a.Height+theme.Padding()))
+	objs[1].Resize(fyne.NewSize(min(b.Width, size.Width), b.Height))
+}
+
+func (l *splitRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	if l.width == 0 || l.oneRow(objs, l.width) {
+		return fyne.NewSize(max(a.Width, b.Width), max(a.Height, b.Height))
+	}
+	return fyne.NewSize(max(a.Width, b.Width), a.Height+theme.Padding()+b.Height)
+}
+
+// shrinkTop puts top over rest, giving top the height it needs, or less,
+// scrolling, when rest would not fit: a tall summary must not make the
+// window taller than the screen (English in large-font mode at 720 pixels).
+func shrinkTop(top, rest fyne.CanvasObject) *fyne.Container {
+	return container.New(shrinkTopLayout{top}, container.NewVScroll(top), rest)
+}
+
+type shrinkTopLayout struct{ top fyne.CanvasObject }
+
+func (l shrinkTopLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	h := min(l.top.MinSize().Height, max(objs[0].MinSize().Height, size.Height-pad-objs[1].MinSize().Height))
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	objs[1].Move(fyne.NewPos(0, h+pad))
+	objs[1].Resize(fyne.NewSize(size.Width, max(0, size.Height-h-pad)))
+}
+
+func (l shrinkTopLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(a.Width, b.Width, l.top.MinSize().Width), a.Height+theme.Padding()+b.Height)
 }

@@ -57,7 +57,7 @@ func newOrdersScreen(a *App) *ordersScreen {
 func (s *ordersScreen) layout() fyne.CanvasObject {
 	nav := container.NewHBox(
 		widget.NewButton("◀", func() { s.setDay(s.day.AddDate(0, 0, -1)) }),
-		container.NewGridWrap(fyne.NewSize(130, 36), s.date),
+		fitWidth("2026-12-31", s.date),
 		widget.NewButton("▶", func() { s.setDay(s.day.AddDate(0, 0, 1)) }),
 		widget.NewButton(T("Today"), func() { s.setDay(pos.BusinessDay(s.app.deps.Now(), s.app.settings.Location())) }),
 	)
