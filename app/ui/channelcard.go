@@ -29,15 +29,14 @@ type channelCard struct {
 	importer map[string]*widget.Button
 	save     *widget.Button
 	test     *widget.Button
-	msg      *widget.Label
+	msg      *noteLabel
 	testDone chan struct{} // closed once the last test's result is shown
 	content  fyne.CanvasObject
 }
 
 func newChannelCard(s *channelsScreen, p pos.Provider) *channelCard {
 	k := &channelCard{s: s, provider: p, entries: map[string]*widget.Entry{}, typed: map[string]*widget.Entry{},
-		keyState: map[string]*widget.Label{}, importer: map[string]*widget.Button{}, msg: widget.NewLabel("")}
-	k.msg.Wrapping = fyne.TextWrapWord
+		keyState: map[string]*widget.Label{}, importer: map[string]*widget.Button{}, msg: newNoteLabel()}
 	k.enabled = widget.NewCheck(T("Take payments through this channel"), nil)
 	form := widget.NewForm(widget.NewFormItem(T("Enabled"), k.enabled))
 	if p == pos.Wechat {

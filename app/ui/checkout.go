@@ -45,7 +45,7 @@ type checkoutScreen struct {
 // searchMax bounds the search results listed; the count says when there are more.
 const searchMax = 50
 
-var lineCols = columns{0.06, 0.37, 0.13, 0.13, 0.15, 0.16}
+var lineCols = columns{0.08, 0.32, 0.13, 0.13, 0.17, 0.17}
 
 func newCheckoutScreen(a *App) *checkoutScreen {
 	s := &checkoutScreen{app: a, selected: -1}
@@ -144,7 +144,7 @@ func (s *checkoutScreen) totalsPanel() fyne.CanvasObject {
 }
 
 func resultRow() fyne.CanvasObject {
-	r, _ := row(columns{0.55, 0.25, 0.2}, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading, fyne.TextAlignTrailing})
+	r, _ := row(columns{0.5, 0.28, 0.22}, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading, fyne.TextAlignTrailing})
 	return r
 }
 

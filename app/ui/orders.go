@@ -124,7 +124,11 @@ func (s *ordersScreen) filter() {
 			sum.Total += sale.Total
 		}
 	}
-	s.summary.SetText(Tf("%d orders · %s", len(s.shown), sum.Total.Yuan()))
+	if len(s.shown) == 1 { // "1 orders" reads as a typo
+		s.summary.SetText(Tf("%d order · %s", 1, sum.Total.Yuan()))
+	} else {
+		s.summary.SetText(Tf("%d orders · %s", len(s.shown), sum.Total.Yuan()))
+	}
 	s.list.UnselectAll()
 	s.list.Refresh()
 }

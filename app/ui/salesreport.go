@@ -94,7 +94,7 @@ func (s *reportsScreen) layout() fyne.CanvasObject {
 	top := container.NewVBox(container.NewBorder(nil, nil, nav, export), tabs, s.summary)
 	chart := container.NewBorder(s.chartTitle, nil, nil, nil, s.chart)
 	split := container.NewHSplit(s.table, container.NewPadded(chart))
-	split.Offset = 0.58
+	split.Offset = 0.62
 	return container.NewBorder(top, s.msg, nil, nil, split)
 }
 
@@ -179,8 +179,11 @@ func (s *reportsScreen) show() {
 		b.Refresh()
 	}
 	t := s.report.Total
-	s.summary.SetText(Tf("%d orders · takings %s · discounts %s · refunds %s · net %s",
-		t.Count, t.Takings().Yuan(), t.Discount.Yuan(), t.Refunds.Yuan(), t.Net().Yuan()))
+	format := T("%d orders · takings %s · discounts %s · refunds %s · net %s")
+	if t.Count == 1 { // "1 orders" reads as a typo
+		format = T("%d order · takings %s · discounts %s · refunds %s · net %s")
+	}
+	s.summary.SetText(fmt.Sprintf(format, t.Count, t.Takings().Yuan(), t.Discount.Yuan(), t.Refunds.Yuan(), t.Net().Yuan()))
 	s.table.Objects = []fyne.CanvasObject{s.newTable()}
 	s.table.Refresh()
 	s.drawChart()
@@ -219,7 +222,7 @@ func (s *reportsScreen) reportCols(d pos.ReportDim) []reportCol {
 		return func(r pos.ReportRow) string { return f(r).Yuan() }
 	}
 	count := func(r pos.ReportRow) string { return fmt.Sprint(r.Count) }
-	name := reportCol{head: dimHeads()[d], width: 0.26, align: fyne.TextAlignLeading, text: s.rowName}
+	name := reportCol{head: dimHeads()[d], width: 0.22, align: fyne.TextAlignLeading, text: s.rowName}
 	cols := []reportCol{name, col(T("No. of orders"), 0.12, count)}
 	switch d {
 	case pos.ByProduct: // nine tenths of the widths below, and the quantity
@@ -234,11 +237,11 @@ func (s *reportsScreen) reportCols(d pos.ReportDim) []reportCol {
 	}
 	if d.SplitsDiscount() {
 		cols = append(cols, col(T("Gross sales"), 0.16, yuan(func(r pos.ReportRow) money.Fen { return r.Gross })),
-			col(T("Discounts"), 0.14, yuan(func(r pos.ReportRow) money.Fen { return r.Discount })))
+			col(T("Discounts"), 0.16, yuan(func(r pos.ReportRow) money.Fen { return r.Discount })))
 	} else {
 		cols = append(cols, col(T("Takings"), 0.2, yuan(pos.ReportRow.Takings)))
 	}
-	cols = append(cols, col(T("Refunded"), 0.15, yuan(func(r pos.ReportRow) money.Fen { return r.Refunds })),
+	cols = append(cols, col(T("Refunded"), 0.16, yuan(func(r pos.ReportRow) money.Fen { return r.Refunds })),
 		col(T("Net"), 0.15, yuan(pos.ReportRow.Net)))
 	if d == pos.ByProduct {
 		for i := 3; i < len(cols); i++ {
