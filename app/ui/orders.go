@@ -28,7 +28,7 @@ type ordersScreen struct {
 	list    *widget.List
 	summary *widget.Label
 	detail  *paperView // the receipt as printed, and the journal entry
-	msg     *widget.Label
+	msg     *noteLabel
 	content fyne.CanvasObject
 }
 
@@ -46,7 +46,7 @@ func newOrdersScreen(a *App) *ordersScreen {
 			return r
 		}, s.updateRow)
 	s.list.OnSelected = func(i widget.ListItemID) { s.open(s.shown[i]) }
-	s.summary, s.msg = widget.NewLabel(""), widget.NewLabel("")
+	s.summary, s.msg = widget.NewLabel(""), newNoteLabel()
 	s.msg.Importance = widget.DangerImportance
 	s.detail = newPaperView(T("Select an order to see it."))
 	s.content = s.layout()
@@ -71,6 +71,7 @@ func (s *ordersScreen) layout() fyne.CanvasObject {
 	refund := widget.NewButton(T("Refund…"), s.onRefund)
 	right := container.NewBorder(nil, container.NewVBox(s.msg, container.NewGridWithColumns(2, reprint, refund)), nil, nil,
 		container.NewVScroll(s.detail))
+	s.msg.relayout = right.Refresh
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	return split
