@@ -103,19 +103,3 @@ func (s Settings) Location() *time.Location {
 	}
 	return time.FixedZone("CST", 8*3600)
 }
-
-// Role is what a staff member may do.
-type Role string
-
-// Roles.
-const (
-	RoleOwner   Role = "owner"   // 店主: everything
-	RoleCashier Role = "cashier" // 收银员: sell, hold, reprint
-)
-
-// Staff is a person who works the till.
-type Staff struct {
-	ID   int64
-	Name string
-	Role Role
-}
