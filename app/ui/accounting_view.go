@@ -17,7 +17,7 @@ import (
 var summaryHeads = []string{"Channel", "Count", "Gross", "Refunded", "Fees", "Net", "Expected settlement", "Differences"}
 
 // summaryCols are the summary's column widths: the channel's name is long.
-var summaryCols = columns{0.2, 0.1, 0.1, 0.09, 0.09, 0.1, 0.12, 0.2}
+var summaryCols = columns{0.2, 0.14, 0.1, 0.1, 0.09, 0.09, 0.13, 0.15}
 
 // fillSummary writes the per-channel table, a total row and the drawer.
 func (s *accountingScreen) fillSummary() {
@@ -32,6 +32,9 @@ func (s *accountingScreen) fillSummary() {
 	}
 	for i, h := range summaryHeads {
 		cell(T(h), true, alignOf(i))
+	}
+	for _, o := range rows[0].(*fyne.Container).Objects {
+		wrapCaptions(o.(*widget.Label))
 	}
 	var tot ReconSummary
 	for _, c := range s.result.Channels {

@@ -127,6 +127,7 @@ func (a *App) build() {
 	}
 	a.banner = widget.NewLabel("")
 	a.banner.Importance = widget.WarningImportance
+	a.banner.Wrapping = fyne.TextWrapWord // the link states and 待同步 must not widen the window past the screen
 	a.showTitle()
 	a.win.SetContent(container.NewBorder(a.banner, nil, nil, nil, a.tabs))
 	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
