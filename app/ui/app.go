@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/shift"
 	"zhanggui/pos"
 )
 
@@ -34,6 +35,7 @@ type App struct {
 	reports    *reportsScreen
 	accounting *accountingScreen
 	syncing    *syncScreen
+	shifts     *shift.Screen
 	banner     *widget.Label
 	bannerBase string
 
@@ -87,6 +89,9 @@ func (a *App) build() {
 		a.channels = newChannelsScreen(a, a.deps.Channels)
 		items = append(items, container.NewTabItem(T("Payment channels"), a.channels.content))
 	}
+	if a.shifts = newShiftScreen(a); a.shifts != nil {
+		items = append(items, container.NewTabItem(T("Shift"), a.shifts.Content))
+	}
 	if a.reports = newReportsScreen(a); a.reports != nil {
 		items = append(items, container.NewTabItem(T("Reports"), a.reports.content))
 	}
@@ -106,6 +111,9 @@ func (a *App) build() {
 		case a.hardware.content:
 			a.hardware.refresh()
 		default:
+			if a.shifts != nil && t.Content == a.shifts.Content {
+				a.shifts.Reload() // a shift opened or closed elsewhere (the soak, another window)
+			}
 			if a.reports != nil && t.Content == a.reports.content {
 				a.reports.reload() // sales made since it was last shown
 			}
@@ -119,6 +127,7 @@ func (a *App) build() {
 	}
 	a.banner = widget.NewLabel("")
 	a.banner.Importance = widget.WarningImportance
+	a.banner.Wrapping = fyne.TextWrapWord // the link states and 待同步 must not widen the window past the screen
 	a.showTitle()
 	a.win.SetContent(container.NewBorder(a.banner, nil, nil, nil, a.tabs))
 	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
