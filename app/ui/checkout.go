@@ -249,11 +249,11 @@ func (s *checkoutScreen) showFound() {
 	switch n := len(s.results); {
 	case n > searchMax:
 		s.results = s.results[:searchMax]
-		s.found.SetText(Tf("More than %d matches: type more of the name · ↑/↓ choose · Enter adds", searchMax))
+		s.found.SetText(Tf("More than %d matches: type more of the name · Up/Down choose · Enter adds", searchMax))
 	case n == 1:
 		s.found.SetText(T("1 match · Enter adds it"))
 	default:
-		s.found.SetText(Tf("%d matches · ↑/↓ choose · Enter adds", n))
+		s.found.SetText(Tf("%d matches · Up/Down choose · Enter adds", n))
 	}
 	if len(s.results) > 0 {
 		s.resultBox.Show()
