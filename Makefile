@@ -20,7 +20,25 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LOCALE_ENV := LC_MESSAGES=$${LC_MESSAGES:-zh_CN.UTF-8}
 TEST_ENV := ZHANGGUI_REQUIRE_PCSCD=1 ZHANGGUI_REQUIRE_XVFB=1 ZHANGGUI_REQUIRE_SOFFICE=1 $(LOCALE_ENV)
 
+# Packages: zhanggui.exe for Windows, cross-built with mingw-w64 (cgo for Fyne's
+# GLFW driver and go-sqlite3; PC/SC goes through winscard.dll, no headers), and
+# a .deb made with dpkg-deb. make test runs the .exe's headless commands under
+# Wine when apt can install it, and checks the .deb (app/wine_test.go, app/deb_test.go).
+VERSION    := $(shell sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+PKG_LDFLAGS := -s -w -X zhanggui/app.Version=$(VERSION)
+WIN_PKGS   := gcc-mingw-w64-x86-64 zip
+WIN_ENV    := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
+WIN_EXE    := bin/windows/zhanggui.exe
+WIN_ZIP    := bin/zhanggui-$(VERSION)-windows-amd64.zip
+WINE_PKGS  := wine64
+DEB_BIN    := bin/deb/zhanggui
+DEB        := bin/zhanggui_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+# The Wine test runs only where Wine is there (make test tries to install it).
+TEST_ENV   += ZHANGGUI_DEB=$(CURDIR)/$(DEB) \
+	ZHANGGUI_WINDOWS_EXE=$$({ command -v wine64 || command -v wine || ls /usr/lib/wine/wine64; } >/dev/null 2>&1 && echo $(CURDIR)/$(WIN_EXE))
+
 .PHONY: all deps deps-build deps-test build run test bench soak screenshot fuzz clean
+.PHONY: windows windows-exe package test-packages
 
 all: build
 
@@ -73,6 +91,25 @@ endef
 
 test: deps-test
 	$(call with_services,$(TEST_ENV) $(GO) test -count=1 -timeout 30m ./...)
+
+# make test also builds the packages it checks (after deps-test, before the tests).
+test: test-packages
+
+test-packages: windows-exe package
+	-$(call apt_install,$(WINE_PKGS))
+
+# zhanggui.exe alone (what the Wine test needs), then zipped with its READMEs and licences.
+windows-exe: deps-build
+	$(call apt_install,$(WIN_PKGS))
+	$(WIN_ENV) $(GO) build -trimpath -ldflags '$(PKG_LDFLAGS)' -o $(WIN_EXE) .
+
+windows: windows-exe
+	assets/packaging/windows/zip.sh $(WIN_EXE) $(WIN_ZIP)
+
+# The .deb: sudo apt install ./bin/zhanggui_VERSION_ARCH.deb
+package: deps-build
+	$(GO) build -ldflags '$(PKG_LDFLAGS)' -o $(DEB_BIN) .
+	assets/packaging/debian/build-deb.sh $(DEB_BIN) $(VERSION) $(DEB)
 
 bench: deps-test
 	$(call with_services,$(GO) test -run '^$$' -bench . -benchtime 2s -timeout 60m ./... | tee bench.txt)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	_ "time/tzdata" // the shop's zone (Asia/Shanghai) on machines without tzdata
 )
@@ -105,9 +106,13 @@ func pullDataDir(args []string, dataDir *string) ([]string, error) {
 	return out, nil
 }
 
-// defaultDataDir follows the XDG convention: $XDG_DATA_HOME/zhanggui, or
-// ~/.local/share/zhanggui.
+// defaultDataDir follows the platform's convention: on Windows
+// %LOCALAPPDATA%\zhanggui (windowsDataDir), elsewhere XDG's
+// $XDG_DATA_HOME/zhanggui, or ~/.local/share/zhanggui.
 func defaultDataDir() string {
+	if runtime.GOOS == "windows" {
+		return windowsDataDir(os.Getenv)
+	}
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
 		return filepath.Join(d, "zhanggui")
 	}

@@ -254,17 +254,13 @@ func setAside(path string, now time.Time) error {
 	return nil
 }
 
-// renameSynced renames from to to and fsyncs the directory, so the new
-// name survives a power cut.
+// renameSynced renames from to to and makes the new name durable (syncDir),
+// so it survives a power cut.
 func renameSynced(from, to string) error {
 	if err := os.Rename(from, to); err != nil {
 		return err
 	}
-	dir, err := os.Open(filepath.Dir(to))
-	if err != nil {
-		return err
-	}
-	return errors.Join(dir.Sync(), dir.Close())
+	return syncDir(filepath.Dir(to))
 }
 
 // removeFiles removes the files that exist of paths.

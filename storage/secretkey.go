@@ -139,19 +139,6 @@ func createKey(path string) error {
 	return syncDir(dir)
 }
 
-// syncDir makes a new directory entry durable. Windows cannot open a
-// directory for that; its file system journals the entry.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
-}
-
 // sealer seals and opens channel keys with AES-256-GCM.
 type sealer struct {
 	aead  cipher.AEAD

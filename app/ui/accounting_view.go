@@ -106,7 +106,7 @@ func (s *accountingScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		amount = d.TillAmount
 	}
 	if d.Resolution != nil {
-		done = Tf("✓ %s", d.Resolution.Who)
+		done = Tf("resolved by %s", d.Resolution.Who)
 	}
 	c := o.(*fyne.Container)
 	for j, text := range []string{mark, d.Status, d.Channel, order, amount.Yuan(), done} {

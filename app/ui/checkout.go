@@ -118,7 +118,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F10", "Reprint", s.onReprint),
 		keyButton("F2", "Search", func() { s.app.win.Canvas().Focus(s.scan) }),
 	)
-	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
+	hint := widget.NewLabel(T("+/- change quantity · Up/Down select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
 	// The keys stay at the bottom, where the hand finds them, whatever the
 	// sale shows above them; the panel scrolls rather than grow the window
@@ -249,11 +249,11 @@ func (s *checkoutScreen) showFound() {
 	switch n := len(s.results); {
 	case n > searchMax:
 		s.results = s.results[:searchMax]
-		s.found.SetText(Tf("More than %d matches: type more of the name · ↑/↓ choose · Enter adds", searchMax))
+		s.found.SetText(Tf("More than %d matches: type more of the name · Up/Down choose · Enter adds", searchMax))
 	case n == 1:
 		s.found.SetText(T("1 match · Enter adds it"))
 	default:
-		s.found.SetText(Tf("%d matches · ↑/↓ choose · Enter adds", n))
+		s.found.SetText(Tf("%d matches · Up/Down choose · Enter adds", n))
 	}
 	if len(s.results) > 0 {
 		s.resultBox.Show()

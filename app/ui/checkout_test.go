@@ -68,7 +68,7 @@ func TestSearchShowsEveryMatchAndCount(t *testing.T) {
 	if len(c.results) != 3 {
 		t.Fatalf("kkl found %d products, want 3", len(c.results))
 	}
-	if got, want := c.found.Text, "找到 3 个商品 · ↑/↓ 选择 · 回车加入"; got != want {
+	if got, want := c.found.Text, "找到 3 个商品 · 上/下键 选择 · 回车加入"; got != want {
 		t.Errorf("count = %q, want %q", got, want)
 	}
 	f.win.Canvas().Content().Refresh()

@@ -32,7 +32,7 @@ var zhAccounting = map[string]string{
 	"Total":                  "合计",
 	"no bill":                "无账单",
 	"open":                   "未处理",
-	"✓ %s":                   "✓ %s",
+	"resolved by %s":         "已处理（%s）",
 	"%d (%d open)":           "%d（未处理 %d）",
 	"%d + %d refunds":        "%d + 退 %d",
 	"Alipay":                 "支付宝",

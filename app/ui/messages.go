@@ -49,7 +49,7 @@ var sentinelMessages = []struct {
 	{pos.ErrWholeQtyNeeded, "This item is sold by the piece: enter a whole number."},
 	{pos.ErrBadDiscount, "Discount examples: 10% · 9折 · 5 (yuan)."},
 	{pos.ErrUnderpaid, "The amount received is less than the amount due."},
-	{pos.ErrNoLine, "Select a line first (↑/↓)."},
+	{pos.ErrNoLine, "Select a line first (Up/Down keys)."},
 	{pos.ErrInactive, "This product is deactivated."},
 	{pos.ErrDiskFull, "Disk full: this sale was not charged. Free some disk space and try again."},
 }
