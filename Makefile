@@ -90,7 +90,7 @@ define with_services
 endef
 
 test: deps-test
-	$(call with_services,$(TEST_ENV) $(GO) test -count=1 -timeout 30m ./...)
+	$(call with_services,$(TEST_ENV) $(GO) test -count=1 -timeout 30m ./... && cd app/early && $(GO) test -count=1 ./...)
 
 # make test also builds the packages it checks (after deps-test, before the tests).
 test: test-packages
