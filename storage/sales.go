@@ -49,6 +49,7 @@ func writeSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) err
 		func() error { return saleStock(ctx, tx, s) },
 		func() error { return deleteCart(ctx, tx, s.ID) },
 		func() error { return paymentsTendered(ctx, tx, s) },
+		func() error { return auditSale(ctx, tx, s) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -56,6 +57,21 @@ func writeSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) err
 		}
 	}
 	return nil
+}
+
+// auditSale records the sale in the audit chain, under its cashier (the
+// sale keeps its cashier even when another staff member is at the till).
+func auditSale(ctx context.Context, tx *tx, s *pos.Sale) error {
+	tenders := make([]any, len(s.Tenders))
+	for i, t := range s.Tenders {
+		tenders[i] = map[string]any{"kind": string(t.Kind), "amount_fen": int64(t.Amount), "payment": t.PaymentID}
+	}
+	_, err := appendAudit(ctx, tx, pos.AuditEvent{
+		Actor: firstOf(s.Cashier, pos.ActorOf(ctx), pos.ActorSystem), Kind: pos.AuditSale, Subject: s.ID,
+		Data: pos.AuditData(map[string]any{"no": s.No, "lines": len(s.Lines), "total_fen": int64(s.Total),
+			"discount_fen": int64(s.Discount), "training": s.Training, "tenders": tenders}),
+	})
+	return err
 }
 
 // paymentsTendered refuses a sale that leaves out a succeeded payment of
