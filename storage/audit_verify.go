@@ -49,9 +49,12 @@ type chainWalk struct {
 }
 
 func (w *chainWalk) run(ctx context.Context, t *sql.Tx) error {
-	const q = `SELECT e.seq, e.at, e.till, e.actor, e.approver, e.kind, e.subject, e.data, e.prev_hash, e.hash,
-			s.public_key, s.signature
-		FROM audit_events e LEFT JOIN audit_signatures s ON s.seq = e.seq WHERE e.seq >= ? ORDER BY e.seq`
+	sigs, err := closureSignatures(ctx, t, w.v.From)
+	if err != nil {
+		return err
+	}
+	const q = `SELECT seq, at, till, actor, approver, kind, subject, data, prev_hash, hash
+		FROM audit_events WHERE seq >= ? ORDER BY seq`
 	rows, err := t.QueryContext(ctx, q, w.v.From)
 	if err != nil {
 		return classify(err)
@@ -59,12 +62,13 @@ func (w *chainWalk) run(ctx context.Context, t *sql.Tx) error {
 	defer rows.Close()
 	w.seen = map[int]bool{}
 	for rows.Next() {
-		var key, sig []byte
-		ev, err := scanAuditRow(rows, &key, &sig)
+		ev, err := scanAuditRow(rows)
 		if err != nil {
 			return err
 		}
-		if w.v.Break = w.event(ev, key, sig); w.v.Break != nil {
+		s := sigs[ev.Seq]
+		delete(sigs, ev.Seq)
+		if w.v.Break = w.event(ev, s.key, s.sig); w.v.Break != nil {
 			return nil
 		}
 	}
@@ -74,7 +78,35 @@ func (w *chainWalk) run(ctx context.Context, t *sql.Tx) error {
 	if w.check == nil && w.v.From > 1 { // nothing at or after from
 		w.v.Break = &pos.AuditBreak{Seq: w.v.From, Reason: "the log has no event at or after this seq"}
 	}
+	for seq := range sigs { // a signature left over: its event is gone
+		w.v.Break = &pos.AuditBreak{Seq: seq, Reason: "a closure's signature whose event is missing"}
+		break
+	}
 	return nil
+}
+
+// signed is a closure's key and signature.
+type signed struct{ key, sig []byte }
+
+// closureSignatures reads the signatures from seq from on: one a shift
+// close or Z, few enough to hold, and reading them apart keeps the walk
+// over the events a plain scan.
+func closureSignatures(ctx context.Context, t *sql.Tx, from int64) (map[int64]signed, error) {
+	rows, err := t.QueryContext(ctx, `SELECT seq, public_key, signature FROM audit_signatures WHERE seq >= ?`, from)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	out := map[int64]signed{}
+	for rows.Next() {
+		var seq int64
+		var s signed
+		if err := rows.Scan(&seq, &s.key, &s.sig); err != nil {
+			return nil, classify(err)
+		}
+		out[seq] = s
+	}
+	return out, classify(rows.Err())
 }
 
 // event checks one event: its place in the chain, its closure signature

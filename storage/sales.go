@@ -40,16 +40,25 @@ func (db *DB) SaveSale(ctx context.Context, s *pos.Sale) error {
 }
 
 // writeSale writes a sale inside tx: the sale (first: a repeat fails
-// there), its entry and stock moves, the end of its cart; and refuses it
-// if a succeeded payment of the cart is not among its tenders.
+// there), its entry and stock moves, the end of its cart, its audit event;
+// and refuses it if a succeeded payment of the cart is not among its
+// tenders.
 func writeSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) error {
+	if err := writeSaleRows(ctx, tx, s, loc); err != nil {
+		return err
+	}
+	return auditSale(ctx, tx, s)
+}
+
+// writeSaleRows is writeSale without the audit event: the benchmark of
+// what the audit append adds measures the two apart.
+func writeSaleRows(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) error {
 	steps := []func() error{
 		func() error { return insertSale(ctx, tx, s, loc) },
 		func() error { return insertEntry(ctx, tx, s.Entry) },
 		func() error { return saleStock(ctx, tx, s) },
 		func() error { return deleteCart(ctx, tx, s.ID) },
 		func() error { return paymentsTendered(ctx, tx, s) },
-		func() error { return auditSale(ctx, tx, s) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
