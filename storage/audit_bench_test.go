@@ -62,5 +62,5 @@ func BenchmarkAuditVerify(b *testing.B) {
 	b.ReportMetric(float64(n), "events")
 	// the machine is shared: CPU time says what the verify costs when it
 	// has a core to itself
-	b.ReportMetric((cpuTime(b) - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime(b)-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
