@@ -41,6 +41,7 @@ func commands() []command {
 		{"report", "--date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE.xlsx [--lang zh|en]: the sales report as a workbook", runReport},
 		{"bills", "import --provider alipay|wechat|acquirer FILE: import a bill file by hand", runBills},
 		{"resolve", "--who NAME --note TEXT KEY: mark a reconciliation difference resolved", runResolve},
+		{"audit", "verify [--from SEQ] [--slip SEQ:HEX] | export [--from SEQ] [--to SEQ] FILE: check or export the audit chain", runAudit},
 		{"version", "print the version", runVersion},
 		{"decode", "[--json] IMAGE...: decode QR codes and barcodes in images", runDecode},
 		{"card-read", "[--json] [--reader NAME]: read a contactless card", runCardRead},

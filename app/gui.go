@@ -34,7 +34,8 @@ func runGUI(e *env, args []string) int {
 	defer logFile.Close()
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logFile, e.stderr), nil))
 	start := time.Now()
-	if applied, err := applyPendingRestore(e.dataDir); err != nil { // chosen in settings (app/restore.go)
+	applied, err := applyPendingRestore(e.dataDir)
+	if err != nil { // chosen in settings (app/restore.go)
 		log.Error("restore from backup failed; the database is unchanged", "err", err)
 	} else if applied {
 		log.Info("restored the backup chosen in settings; the old database is kept beside it")
@@ -45,6 +46,9 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	defer db.Close()
+	if applied {
+		auditRestore(ctx, db, log, "chosen in settings")
+	}
 	fa := fyneapp.NewWithID("cn.zhanggui.till")
 	fa.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := fa.NewWindow("掌柜")
