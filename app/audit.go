@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"zhanggui/app/ui/auditlog"
 	"zhanggui/pos"
 	"zhanggui/storage"
 )
@@ -124,5 +125,14 @@ func auditRestore(ctx context.Context, db *storage.DB, log *slog.Logger, how str
 		Data: pos.AuditData(map[string]any{"how": how})})
 	if err != nil {
 		log.Error("the restore could not be recorded in the audit log", "err", err)
+	}
+}
+
+// auditDeps wires the owner's audit screen to the store; the screen shows
+// times in the shop's zone, which it knows.
+func auditDeps(db *storage.DB) auditlog.Deps {
+	return auditlog.Deps{
+		Events: db.AuditEvents,
+		Verify: func(ctx context.Context) (pos.AuditVerification, error) { return db.VerifyAudit(ctx, 1) },
 	}
 }
