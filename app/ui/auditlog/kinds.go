@@ -13,7 +13,7 @@ var kindNames = []struct {
 }{
 	{pos.AuditSale, "Sale"},
 	{pos.AuditPayment, "Payment"},
-	{pos.AuditRefund, "Refund"},
+	{pos.AuditRefund, "Refund made"},
 	{pos.AuditVoid, "Void"},
 	{pos.AuditDiscount, "Discount"},
 	{pos.AuditPriceOverride, "Price override"},
