@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"zhanggui/app/ui/auditlog"
@@ -135,4 +136,12 @@ func auditDeps(db *storage.DB) auditlog.Deps {
 		Events: db.AuditEvents,
 		Verify: func(ctx context.Context) (pos.AuditVerification, error) { return db.VerifyAudit(ctx, 1) },
 	}
+}
+
+// auditExport records that data left the till in a file: what, where and
+// how many rows, under the context's actor.
+func auditExport(ctx context.Context, db *storage.DB, what, path string, rows int) error {
+	_, err := db.AppendAudit(ctx, pos.AuditEvent{Kind: pos.AuditExport, Subject: what + ":" + filepath.Base(path),
+		Data: pos.AuditData(map[string]any{"path": path, "rows": rows})})
+	return err
 }

@@ -110,6 +110,19 @@ func TestAuditExportCommand(t *testing.T) {
 	if m, err := os.ReadFile(file + ".manifest.json"); err != nil || !strings.Contains(string(m), sum) {
 		t.Errorf("manifest %s does not name the file's sum %s (%v)", m, sum, err)
 	}
+	xlsx := filepath.Join(t.TempDir(), "products.xlsx")
+	if code, _, errs := run(t, "--data-dir", dir, "export-products", xlsx); code != 0 {
+		t.Fatalf("export-products: %d %q", code, errs)
+	}
+	db, err := storage.Open(filepath.Join(dir, dbFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := db.AuditEvents(ctx, pos.AuditFilter{Kind: pos.AuditExport})
+	db.Close()
+	if err != nil || len(evs) != 2 || evs[0].Subject != "products:products.xlsx" || !strings.HasPrefix(evs[1].Actor, "os:") {
+		t.Errorf("the exports' events: %+v, %v", evs, err)
+	}
 	if code, _, _ := run(t, "--data-dir", dir, "audit", "export"); code != 2 {
 		t.Errorf("export without FILE: %d", code)
 	}

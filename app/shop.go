@@ -123,7 +123,7 @@ func runExportProducts(e *env, args []string) int {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "exported %d products to %s\n", len(ps), args[0])
-		return nil
+		return auditExport(ctx, db, "products", args[0], len(ps))
 	})
 }
 
