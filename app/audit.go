@@ -145,3 +145,17 @@ func auditExport(ctx context.Context, db *storage.DB, what, path string, rows in
 		Data: pos.AuditData(map[string]any{"path": path, "rows": rows})})
 	return err
 }
+
+// auditStage records, under the staff member the context names, that a
+// backup was chosen to replace the database at the next start (the start
+// records the restore itself in the database restored).
+func auditStage(db *storage.DB, stage func(ctx context.Context, path string) error) func(context.Context, string) error {
+	return func(ctx context.Context, path string) error {
+		if err := stage(ctx, path); err != nil {
+			return err
+		}
+		_, err := db.AppendAudit(ctx, pos.AuditEvent{Kind: pos.AuditRestore, Subject: "staged:" + filepath.Base(path),
+			Data: pos.AuditData(map[string]any{"path": path, "applies": "at the next start"})})
+		return err
+	}
+}

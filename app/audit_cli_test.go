@@ -130,3 +130,27 @@ func TestAuditExportCommand(t *testing.T) {
 		t.Errorf("audit without a subcommand: %d", code)
 	}
 }
+
+// Choosing a backup in settings is recorded under the staff member; the
+// stage failing records nothing.
+func TestAuditStage(t *testing.T) {
+	_, dbPath := auditShop(t)
+	db, err := storage.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fail := auditStage(db, func(context.Context, string) error { return os.ErrNotExist })
+	ok := auditStage(db, func(context.Context, string) error { return nil })
+	asOwner := pos.WithActor(ctx, "店主")
+	if err := fail(asOwner, "/backups/a.db"); err == nil {
+		t.Fatal("a failed stage succeeded")
+	}
+	if err := ok(asOwner, "/backups/b.db"); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := db.AuditEvents(ctx, pos.AuditFilter{Kind: pos.AuditRestore})
+	if err != nil || len(evs) != 1 || evs[0].Subject != "staged:b.db" || evs[0].Actor != "店主" {
+		t.Errorf("restore events %+v, %v", evs, err)
+	}
+}

@@ -87,6 +87,7 @@ func runGUI(e *env, args []string) int {
 	go reconcile.ScheduleBillJobs(schedCtx, db, reconcile.Channels(bills.Sources), time.Now, pay.outbox.worker.Wake, log)
 	deps.Sync = pay.outbox.syncDeps(pay.links)
 	deps.Restore = restoreDeps(e.dataDir)
+	deps.Restore.Stage = auditStage(db, deps.Restore.Stage)
 	deps.Audit = auditDeps(db)
 	stopBackups := startBackups(ctx, db, e.dataDir, log)
 	defer stopBackups()
