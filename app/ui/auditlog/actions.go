@@ -64,7 +64,7 @@ func (s *Screen) showVerification(v pos.AuditVerification, err error) {
 	case v.Break != nil:
 		s.result.Importance = widget.DangerImportance
 		s.result.SetText(kit.Tf("BROKEN at event #%d: %s. The log was changed outside 掌柜 after that event was written; keep this till's data as it is and call your dealer.",
-			v.Break.Seq, v.Break.Reason))
+			v.Break.Seq, reasonText(v.Break.Reason)))
 	default:
 		s.result.Importance = widget.SuccessImportance
 		s.result.SetText(kit.Tf("The chain is whole: %d events, %d signed closures. Head %s.",

@@ -16,7 +16,7 @@ import (
 	"zhanggui/storage"
 )
 
-func TestTranslations(t *testing.T) { kittest.CheckTranslations(t, ".", kindExtras()...) }
+func TestTranslations(t *testing.T) { kittest.CheckTranslations(t, ".", append(kindExtras(), breakReasons...)...) }
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
@@ -129,5 +129,26 @@ func TestVerifyButton(t *testing.T) {
 	wait(t, s, func() { test.Tap(s.verifyB) })
 	if !strings.HasPrefix(s.result.Text, "BROKEN at event #3") || s.verifyB.Disabled() {
 		t.Errorf("edited seq 3: %q", s.result.Text)
+	}
+	v, err := db.VerifyAudit(context.Background(), 1) // the store's own words are known here
+	kit.SetLanguage("zh")
+	if err != nil || v.Break == nil || reasonText(v.Break.Reason) == v.Break.Reason {
+		t.Errorf("the reason %+v (%v) has no Chinese", v.Break, err)
+	}
+}
+
+// The reasons verify gives are said in Chinese on a Chinese till; one
+// this screen does not know is shown as given.
+func TestBreakReasonsInChinese(t *testing.T) {
+	kit.SetLanguage("zh")
+	defer kit.SetLanguage("en")
+	if got := reasonText("its content does not match its hash (changed after writing)"); got != "内容与哈希不符（写入后被改动过）" {
+		t.Errorf("content: %q", got)
+	}
+	if got := reasonText("missing: the next event is seq 7"); got != "缺失：下一条事件的序号是 7" {
+		t.Errorf("missing: %q", got)
+	}
+	if got := reasonText("something new"); got != "something new" {
+		t.Errorf("unknown: %q", got)
 	}
 }

@@ -56,4 +56,16 @@ var _ = kit.Register("auditlog", map[string]string{
 	"BROKEN at event #%d: %s. The log was changed outside 掌柜 after that event was written; keep this till's data as it is and call your dealer.": "审计链在第 %d 条事件处断裂：%s。该事件写入后，日志在掌柜之外被改动过；请保持本机数据原样，并联系经销商。",
 	"The chain is whole: %d events, %d signed closures. Head %s.":                                                                                "审计链完整：%d 条事件，%d 个签名结账点。链头 %s。",
 	"Audit log": "审计日志",
+
+	"the log has no event at or after this seq":                   "日志中没有此序号及之后的事件",
+	"a closure's signature whose event is missing":                "结账点的签名还在，但它的事件不见了",
+	"a closure without its signature":                             "结账点缺少签名",
+	"a signature on an event that is not a closure":               "非结账点的事件带有签名",
+	"the closure was signed by another key than this till's":      "结账点不是用本机的密钥签名的",
+	"the closure's signature is not valid":                        "结账点的签名无效",
+	"its previous hash is not the hash of the event before":       "它记录的上一条哈希与上一条事件不符",
+	"its content does not match its hash (changed after writing)": "内容与哈希不符（写入后被改动过）",
+	"the closure cannot be checked: till.key is missing":          "无法校验结账点：缺少 till.key",
+	"missing: the next event is seq %s":                           "缺失：下一条事件的序号是 %s",
+	"its hash does not begin with the slip's %s":                  "它的哈希与小票上的 %s 不符",
 })
