@@ -29,7 +29,8 @@ const crashDBEnv = "ZHANGGUI_STORAGE_CRASH_DB"
 // a child process commits sales in a loop, reporting each one after
 // SaveSale returns, and is killed with SIGKILL at a random moment, most
 // likely mid-commit. After each kill the database must open, hold every
-// sale reported, whole, and nothing partial.
+// sale reported, whole, and nothing partial; its audit chain must verify
+// and hold one event for each sale saved, none for a sale that is not.
 func TestCommitSurvivesSIGKILL(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)

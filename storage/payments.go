@@ -50,12 +50,13 @@ func savePayment(ctx context.Context, tx *tx, p pos.Payment) error {
 	return auditPayment(ctx, tx, p)
 }
 
-// auditPayment records the payment's new state in the audit chain: who
-// acts now (the screen's context; else who took it; else the system).
+// auditPayment records the payment's new state in the audit chain, under
+// who acts now: the screen's context, or the system (the sweeper resolving
+// it); the staff member who took it is in the details.
 func auditPayment(ctx context.Context, tx *tx, p pos.Payment) error {
 	_, err := appendAudit(ctx, tx, pos.AuditEvent{
-		Actor: actorOf(ctx, p.Staff), Kind: pos.AuditPayment, Subject: p.ID,
-		Data: pos.AuditData(map[string]any{"sale": p.SaleID, "provider": string(p.Provider),
+		Actor: actorOf(ctx, ""), Kind: pos.AuditPayment, Subject: p.ID,
+		Data: pos.AuditData(map[string]any{"sale": p.SaleID, "staff": p.Staff, "provider": string(p.Provider),
 			"mode": string(p.Mode), "amount_fen": int64(p.Amount), "state": string(p.State),
 			"refunded_fen": int64(p.Refunded), "trade_no": p.TradeNo}),
 	})

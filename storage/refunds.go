@@ -70,11 +70,12 @@ func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error
 	return nil
 }
 
-// auditRefund records the refund's new state in the audit chain.
+// auditRefund records the refund's new state in the audit chain, like
+// auditPayment: under who acts now, with who gave it in the details.
 func auditRefund(ctx context.Context, tx *tx, r pos.Refund) error {
 	_, err := appendAudit(ctx, tx, pos.AuditEvent{
-		Actor: actorOf(ctx, r.Staff), Kind: pos.AuditRefund, Subject: r.ID,
-		Data: pos.AuditData(map[string]any{"sale": r.SaleID, "tender": r.Tender, "payment": r.PaymentID,
+		Actor: actorOf(ctx, ""), Kind: pos.AuditRefund, Subject: r.ID,
+		Data: pos.AuditData(map[string]any{"sale": r.SaleID, "staff": r.Staff, "tender": r.Tender, "payment": r.PaymentID,
 			"kind": string(r.Kind), "amount_fen": int64(r.Amount), "state": string(r.State), "reason": r.Reason}),
 	})
 	return err
