@@ -16,7 +16,9 @@ import (
 	"zhanggui/storage"
 )
 
-func TestTranslations(t *testing.T) { kittest.CheckTranslations(t, ".", append(kindExtras(), breakReasons...)...) }
+func TestTranslations(t *testing.T) {
+	kittest.CheckTranslations(t, ".", append(kindExtras(), breakReasons...)...)
+}
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
