@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
-	"strings"
 
 	"zhanggui/app/ui/auditlog"
 	"zhanggui/pos"
@@ -22,7 +22,12 @@ const (
 // slipFlags collects repeated --slip SEQ:HEX heads.
 type slipFlags []pos.AuditSlip
 
-func (s *slipFlags) String() string { return fmt.Sprint(*s) }
+func (s *slipFlags) String() string {
+	if s == nil || len(*s) == 0 {
+		return ""
+	}
+	return fmt.Sprint(*s)
+}
 
 func (s *slipFlags) Set(v string) error {
 	slip, err := pos.ParseAuditSlip(v)
@@ -33,36 +38,68 @@ func (s *slipFlags) Set(v string) error {
 	return nil
 }
 
+var auditCommand = command{
+	name: "audit", summary: "verify or export the tamper-evident audit log",
+	usage: "verify [--from SEQ] [--slip SEQ:HEX]... | export [--from SEQ] [--to SEQ] FILE",
+	about: "verify recomputes the audit chain from --from (default 1) to its head: every hash, every\n" +
+		"gap, every shift close's and Z report's signature (till.key beside the database), and each\n" +
+		"head typed from a printed slip (交班单); it prints the first broken seq. export writes the\n" +
+		"events as JSON lines to FILE and FILE.manifest.json with the file's SHA-256. Both act, and\n" +
+		"are recorded in the log, as os:USER, the data directory's owner.",
+	example: "zhanggui audit verify --slip 1234:9f3a61c0de42\nzhanggui audit export --from 1 audit.jsonl",
+	exits: []string{"0  verify: the chain is whole; export: written", "1  failed (the database cannot be read)",
+		"2  bad usage", "3  verify: the chain is broken (the first broken seq is printed)"},
+	flags: func() *flag.FlagSet { return auditFlags(new(auditOptions)) },
+	run:   runAudit,
+}
+
+// auditOptions are the flags of audit verify and audit export.
+type auditOptions struct {
+	from, to int64
+	slips    slipFlags
+}
+
+func auditFlags(o *auditOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fs.Int64Var(&o.from, "from", 1, "the first seq (verify takes the hash before it as written)")
+	fs.Int64Var(&o.to, "to", 0, "export: the last seq; 0: the head")
+	fs.Var(&o.slips, "slip", "verify: a head printed on a slip, SEQ:HEX (at least 8 hex digits); repeatable")
+	return fs
+}
+
 // runAudit is `zhanggui audit verify|export ...`.
 func runAudit(e *env, args []string) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "verify":
-			return runAuditVerify(e, args[1:])
-		case "export":
-			return runAuditExport(e, args[1:])
-		}
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "export") {
+		return e.usageError("verify or export, not %q", args)
 	}
-	fmt.Fprintln(e.stderr, "usage: zhanggui audit verify [--from SEQ] [--slip SEQ:HEX]... | audit export [--from SEQ] [--to SEQ] FILE")
-	return 2
+	var o auditOptions
+	fs := auditFlags(&o)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args[1:]); err != nil {
+		return e.usageError("%v", err)
+	}
+	if o.from < 1 || o.to < 0 {
+		return e.usageError("--from is 1 or more, --to 0 or more")
+	}
+	if args[0] == "verify" {
+		if fs.NArg() > 0 || o.to != 0 {
+			return e.usageError("verify takes no file and no --to, not %q", fs.Args())
+		}
+		return runAuditVerify(e, o)
+	}
+	if fs.NArg() != 1 || len(o.slips) > 0 {
+		return e.usageError("export takes one FILE and no --slip, not %q", fs.Args())
+	}
+	return runAuditExport(e, o, fs.Arg(0))
 }
 
 // runAuditVerify recomputes the chain and exits 0 when it is whole, 3 at
-// the first break (printed), 1 when the database cannot be read, 2 on bad
-// usage. The check itself is recorded in the log, under os:USER.
-func runAuditVerify(e *env, args []string) int {
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	from := fs.Int64("from", 1, "the first seq to check (the hash before it is taken as written)")
-	var slips slipFlags
-	fs.Var(&slips, "slip", "a head printed on a slip, SEQ:HEX (at least 8 hex digits); repeatable")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *from < 1 {
-		fmt.Fprintln(e.stderr, "usage: zhanggui audit verify [--from SEQ] [--slip SEQ:HEX]...")
-		return 2
-	}
+// the first break (printed), 1 when the database cannot be read. The check
+// itself is recorded in the log.
+func runAuditVerify(e *env, o auditOptions) int {
 	broken := false
 	code := withDB(e, func(ctx context.Context, db *storage.DB) error {
-		v, err := db.VerifyAudit(ctx, *from, slips...)
+		v, err := db.VerifyAudit(ctx, o.from, o.slips...)
 		if err != nil {
 			return err
 		}
@@ -84,6 +121,10 @@ func printVerification(e *env, v pos.AuditVerification) {
 		fmt.Fprintf(e.stdout, "checked %d events from seq %d before the break\n", v.Checked, v.From)
 		return
 	}
+	if v.Checked == 0 {
+		fmt.Fprintln(e.stdout, "ok: the audit log is empty")
+		return
+	}
 	fmt.Fprintf(e.stdout, "ok: %d events from seq %d, head %s, %d closure signatures, %d slip heads\n",
 		v.Checked, v.From, pos.SlipOf(v.HeadSeq, v.HeadHash), v.Signatures, v.Slips)
 }
@@ -98,23 +139,14 @@ func verificationData(v pos.AuditVerification) map[string]any {
 }
 
 // runAuditExport writes events as JSON lines, with FILE.manifest.json.
-func runAuditExport(e *env, args []string) int {
-	fs := flag.NewFlagSet("audit export", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	from := fs.Int64("from", 1, "the first seq")
-	to := fs.Int64("to", 0, "the last seq; 0: the head")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *from < 1 || *to < 0 {
-		fmt.Fprintln(e.stderr, "usage: zhanggui audit export [--from SEQ] [--to SEQ] FILE")
-		return 2
-	}
-	path := fs.Arg(0)
+func runAuditExport(e *env, o auditOptions, path string) int {
 	return withDB(e, func(ctx context.Context, db *storage.DB) error {
-		m, err := db.ExportAudit(ctx, *from, *to, path)
+		m, err := db.ExportAudit(ctx, o.from, o.to, path)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "exported %d events (seq %d to %d) to %s; manifest %s.manifest.json, sha256 %s\n",
-			m.Count, m.From, m.To, path, path, strings.ToLower(m.SHA256))
+			m.Count, m.From, m.To, path, path, m.SHA256)
 		return nil
 	})
 }
