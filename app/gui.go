@@ -159,6 +159,7 @@ func newDeps(ctx context.Context, db *storage.DB, log *slog.Logger) (ui.Deps, fu
 		ExportProducts: reports.ExportProductsFile,
 		WriteTemplate:  writeTemplateFile,
 		Backup:         db.Backup,
+		Shifts:         ui.ShiftDeps{Store: db}, // Permissions and Approve: the staff and approvals parts
 		NewID:          newID,
 		Now:            time.Now,
 		Log:            log,

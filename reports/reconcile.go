@@ -52,8 +52,9 @@ type ReconChannel struct {
 	Open         int // differences without a resolution
 }
 
-// ReconCashDay is one day of the drawer. Counted is nil until shifts count
-// the drawer at close (they do not exist yet): the sheet leaves it blank.
+// ReconCashDay is one day of the drawer. Counted is what the shifts closed
+// that day counted beyond their floats; nil when none closed (the sheet
+// says 未盘点).
 type ReconCashDay struct {
 	Day     time.Time
 	In, Out money.Fen // cash taken (sales) and paid out (refunds)
@@ -205,11 +206,11 @@ type reconLocale struct {
 var reconLocales = map[string]reconLocale{
 	"zh": {lang: "zh", sheets: [5]string{"汇总", "明细", "差异", "手续费", "现金"},
 		title: "对账汇总", total: "合计", cash: "现金", yes: "是", no: "否", notCounted: "未盘点",
-		countedNote:   "实点现金来自交接班盘点；收银机尚无交接班功能，此列暂时留空。",
+		countedNote:   "实点现金为当日交班盘点的现金减去备用金；长短款已在交班时记入待处理财产损溢，差额应为零，不为零说明有未交班或班外的现金收支。",
 		feeMismatches: "手续费不符的交易", chartTitle: "各渠道收款", channelHeader: "渠道"},
 	"en": {lang: "en", sheets: [5]string{"Summary", "Details", "Differences", "Fees", "Cash"},
 		title: "Reconciliation summary", total: "Total", cash: "Cash", yes: "yes", no: "no", notCounted: "not counted",
-		countedNote:   "Counted cash comes from the count at shift close; the till has no shifts yet, so it stays empty.",
+		countedNote:   "Counted is the cash counted at the shifts closed that day, less their floats; each close books its over/short, so the difference is zero unless cash moved outside a closed shift.",
 		feeMismatches: "Transactions whose fee differs", chartTitle: "Takings by channel", channelHeader: "Channel"},
 }
 

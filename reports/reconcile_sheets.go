@@ -230,7 +230,7 @@ var cashCols = []reconCol{
 }
 
 // writeReconCash writes 现金: per day the drawer's takings and payouts by
-// the ledger and the cash expected; counted cash waits for shifts.
+// the ledger, the cash expected and the cash the day's shifts counted.
 func writeReconCash(f *excelize.File, r *Reconciliation, l reconLocale, st reconStyles) error {
 	s := newSmallSheet(f, l.sheets[4], l, cashCols, l.sheets[4]+"  "+r.period(), st)
 	var in, out money.Fen

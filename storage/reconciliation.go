@@ -20,8 +20,8 @@ type ReconDay struct {
 	Items    []ReconItem
 	CashIn   money.Fen // Σ debits of the drawer account that day
 	CashOut  money.Fen // Σ credits of the drawer account
-	// CountedCash is the drawer as counted at shift close. Shifts do not
-	// exist yet, so it is always nil for now; the column waits for them.
+	// CountedCash is the cash the shifts closed that day counted beyond
+	// their floats (Σ counted − float); nil when no shift closed that day.
 	CountedCash *money.Fen
 }
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/app/ui/auditlog"
+	"zhanggui/app/ui/shift"
 	"zhanggui/pos"
 )
 
@@ -36,6 +37,7 @@ type App struct {
 	accounting *accountingScreen
 	syncing    *syncScreen
 	auditlog   *auditlog.Screen
+	shifts     *shift.Screen
 	banner     *widget.Label
 	bannerBase string
 
@@ -89,6 +91,9 @@ func (a *App) build() {
 		a.channels = newChannelsScreen(a, a.deps.Channels)
 		items = append(items, container.NewTabItem(T("Payment channels"), a.channels.content))
 	}
+	if a.shifts = newShiftScreen(a); a.shifts != nil {
+		items = append(items, container.NewTabItem(T("Shift"), a.shifts.Content))
+	}
 	if a.reports = newReportsScreen(a); a.reports != nil {
 		items = append(items, container.NewTabItem(T("Reports"), a.reports.content))
 	}
@@ -109,6 +114,9 @@ func (a *App) build() {
 		case a.hardware.content:
 			a.hardware.refresh()
 		default:
+			if a.shifts != nil && t.Content == a.shifts.Content {
+				a.shifts.Reload() // a shift opened or closed elsewhere (the soak, another window)
+			}
 			if a.reports != nil && t.Content == a.reports.content {
 				a.reports.reload() // sales made since it was last shown
 			}
@@ -125,6 +133,7 @@ func (a *App) build() {
 	}
 	a.banner = widget.NewLabel("")
 	a.banner.Importance = widget.WarningImportance
+	a.banner.Wrapping = fyne.TextWrapWord // the link states and 待同步 must not widen the window past the screen
 	a.showTitle()
 	a.win.SetContent(container.NewBorder(a.banner, nil, nil, nil, a.tabs))
 	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {

@@ -28,6 +28,7 @@ type Report struct {
 	SimCharges       map[providersim.ChargeKind]int
 	Cards            CardCounts  // audit_cards.go
 	Chain            ChainCounts // audit_chain.go
+	Shifts           ShiftCounts // audit_shifts.go
 	Violations       []string
 }
 
@@ -46,6 +47,7 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "simulator money movements %v\n", r.SimCharges)
 	fmt.Fprintf(&b, "%v\n", r.Cards)
 	fmt.Fprintf(&b, "%v\n", r.Chain)
+	fmt.Fprintf(&b, "%v\n", r.Shifts)
 	if len(r.Violations) == 0 {
 		b.WriteString("no violations")
 	}
@@ -145,7 +147,10 @@ func Audit(ctx context.Context, path string, charges []providersim.Charge) (Repo
 			r.fail("%s charged %d times", no, st.count)
 		}
 	}
-	if err := auditChain(ctx, db, path, &r); err != nil {
+	if err := verifyChain(ctx, db, path, &r); err != nil {
+		return r, err
+	}
+	if err := auditShifts(ctx, db, &r); err != nil {
 		return r, err
 	}
 	return r, auditRest(ctx, db, &r)

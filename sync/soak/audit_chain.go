@@ -23,11 +23,11 @@ func (c ChainCounts) String() string {
 		c.Events, c.Signatures, c.ClockBackward)
 }
 
-// auditChain verifies the audit chain (hashes, gaps, closure signatures)
+// verifyChain verifies the audit chain (hashes, gaps, closure signatures)
 // and that it holds exactly one event for each sale saved, and one payment
 // event for each payment state written: after every SIGKILL, the events
 // committed with their rows or not at all.
-func auditChain(ctx context.Context, db *storage.DB, path string, r *Report) error {
+func verifyChain(ctx context.Context, db *storage.DB, path string, r *Report) error {
 	v, err := db.VerifyAudit(ctx, 1)
 	if err != nil {
 		return err

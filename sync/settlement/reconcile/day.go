@@ -16,8 +16,10 @@ import (
 // difference with its latest resolution.
 //
 // The drawer's expected cash is the ledger's: the cash account's debits
-// and credits of the day. Counted cash needs shifts, which do not exist
-// yet, so CountedCash stays nil.
+// and credits of the day. The counted cash is what the shifts closed that
+// day counted beyond their floats (nil when none closed): with every cash
+// entry of the day in a shift closed that day, it equals the ledger's, as
+// each close books its over/short.
 func (s *Service) ReconcileDay(ctx context.Context, day time.Time) (storage.ReconDay, error) {
 	day = settlement.DayOf(day)
 	d, err := s.reconcile(ctx, day)
@@ -58,6 +60,14 @@ func (s *Service) reconcile(ctx context.Context, day time.Time) (storage.ReconDa
 		}
 	}
 	d.CashIn, d.CashOut, err = s.DB.AccountTotals(ctx, ledger.Cash, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return d, err
+	}
+	sc, err := s.DB.ShiftCash(ctx, day, day.AddDate(0, 0, 1))
+	if err == nil && sc.Shifts > 0 {
+		counted := sc.Counted - sc.Float
+		d.CountedCash = &counted
+	}
 	return d, err
 }
 
