@@ -1,4 +1,4 @@
--- 0014_audit_more: who did it, and the signed closures of the audit chain.
+-- 0013_audit_more: who did it, and the signed closures of the audit chain.
 --
 -- payments and refunds record the staff member who took or gave them (their
 -- name, as on receipts; '' for rows written before this migration).
