@@ -15,7 +15,7 @@ import (
 func commands() []command {
 	return []command{
 		guiCommand, importProductsCommand, exportProductsCommand, backupCommand, restoreCommand,
-		reconcileCommand, reportCommand, billsCommand, resolveCommand,
+		reconcileCommand, reportCommand, billsCommand, resolveCommand, auditCommand,
 		decodeCommand, cardReadCommand, simCommand, versionCommand, helpCommand,
 	}
 }

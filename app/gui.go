@@ -37,7 +37,8 @@ func runGUI(e *env, args []string) int {
 	defer logFile.Close()
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logFile, e.stderr), nil))
 	start := time.Now()
-	if applied, err := applyPendingRestore(e.dataDir); err != nil { // chosen in settings (app/restore.go)
+	applied, err := applyPendingRestore(e.dataDir)
+	if err != nil { // chosen in settings (app/restore.go)
 		log.Error("restore from backup failed; the database is unchanged", "err", err)
 	} else if applied {
 		log.Info("restored the backup chosen in settings; the old database is kept beside it")
@@ -48,6 +49,9 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	defer db.Close()
+	if applied {
+		auditRestore(ctx, db, log, "chosen in settings")
+	}
 	fa := fyneapp.NewWithID("cn.zhanggui.till")
 	fa.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := fa.NewWindow("掌柜")
@@ -86,6 +90,8 @@ func runGUI(e *env, args []string) int {
 	go reconcile.ScheduleBillJobs(schedCtx, db, reconcile.Channels(bills.Sources), time.Now, pay.outbox.worker.Wake, log)
 	deps.Sync = pay.outbox.syncDeps(pay.links)
 	deps.Restore = restoreDeps(e.dataDir)
+	deps.Restore.Stage = auditStage(db, deps.Restore.Stage)
+	deps.Audit = auditDeps(db)
 	stopBackups := startBackups(ctx, db, e.dataDir, log)
 	defer stopBackups()
 	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = till, db, db, pay.phone(db)

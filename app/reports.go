@@ -76,7 +76,7 @@ func runReport(e *env, args []string) int {
 		}
 		fmt.Fprintf(e.stdout, "%d sales, takings %s, refunds %s, net %s: wrote %s\n",
 			r.Total.Count, r.Total.Takings().Yuan(), r.Total.Refunds.Yuan(), r.Total.Net().Yuan(), o.out)
-		return nil
+		return auditExport(ctx, db, "sales_report", o.out, r.Total.Count)
 	})
 }
 

@@ -121,7 +121,7 @@ func runExportProducts(e *env, args []string) int {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "exported %d products to %s\n", len(ps), args[0])
-		return nil
+		return auditExport(ctx, db, "products", args[0], len(ps))
 	})
 }
 
@@ -155,12 +155,16 @@ func runRestore(e *env, args []string) int {
 		return 1
 	}
 	fmt.Fprintf(e.stdout, "restored %s into %s\n", args[0], e.dataDir)
-	return 0
+	return withDB(e, func(ctx context.Context, db *storage.DB) error {
+		auditRestore(ctx, db, e.log, "zhanggui restore "+filepath.Base(args[0]))
+		return nil
+	})
 }
 
 // withDB opens the shop's database for a headless command.
+// It acts, and is audited, as the data directory's owner (os:USER).
 func withDB(e *env, f func(ctx context.Context, db *storage.DB) error) int {
-	ctx := context.Background()
+	ctx := pos.WithActor(context.Background(), osActor(e.dataDir))
 	db, err := openShop(ctx, e.dataDir, false)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)

@@ -141,7 +141,8 @@ type Payment struct {
 	Refunded money.Fen
 	Created  time.Time
 	Updated  time.Time
-	Tries    int // queries and cancels sent
+	Tries    int    // queries and cancels sent
+	Staff    string // the staff member who took it (their name, as on receipts)
 }
 
 // PayEvent is something that happened to a payment.

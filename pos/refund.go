@@ -31,6 +31,7 @@ type Refund struct {
 	Reason    string // why (the cashier's words), or the provider's refusal
 	At        time.Time
 	Entry     ledger.Entry // booked when done
+	Staff     string       // the staff member who gave it (their name, as on receipts)
 }
 
 // ErrOverRefund means a refund asks for more than is left of a tender.

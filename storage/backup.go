@@ -111,7 +111,9 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if err := renameSynced(tmp, dest); err != nil {
 		return fmt.Errorf("storage: backup to %s: %w", dest, err)
 	}
-	return nil
+	_, err := db.AppendAudit(ctx, pos.AuditEvent{Kind: pos.AuditBackup, Subject: "backup:" + filepath.Base(dest),
+		Data: pos.AuditData(map[string]any{"path": dest})})
+	return err
 }
 
 // Restore replaces the database file dst with a copy of the backup src.

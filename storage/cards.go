@@ -149,8 +149,15 @@ func (db *DB) CardCaptured(ctx context.Context, paymentID, rrn string) error {
 
 	const q = `UPDATE card_captures SET state = 'uploaded', capture = X'', rrn = ?, done_at = ?
 		WHERE payment_id = ? AND state = 'pending'`
-	if _, err := tx.ExecContext(ctx, q, rrn, formatTime(tx.now), paymentID); err != nil {
+	res, err := tx.ExecContext(ctx, q, rrn, formatTime(tx.now), paymentID)
+	if err != nil {
 		return fmt.Errorf("storage: card captured %s: %w", paymentID, classify(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 { // RowsAffected cannot fail with this driver
+		return nil // recorded before
+	}
+	if err := auditCapture(ctx, tx, paymentID, "uploaded", rrn); err != nil {
+		return fmt.Errorf("storage: card captured %s: %w", paymentID, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: card captured %s: commit: %w", paymentID, classify(err))
@@ -185,10 +192,21 @@ func (db *DB) CardCaptureDeclined(ctx context.Context, paymentID, reason string,
 	if err := insertEntry(ctx, tx, loss); err != nil {
 		return fmt.Errorf("storage: card capture declined %s: %w", paymentID, err)
 	}
+	if err := auditCapture(ctx, tx, paymentID, "declined", reason); err != nil {
+		return fmt.Errorf("storage: card capture declined %s: %w", paymentID, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: card capture declined %s: commit: %w", paymentID, classify(err))
 	}
 	return nil
+}
+
+// auditCapture records the acquirer's answer to an offline card payment's
+// upload: a payment state change the till did not make itself.
+func auditCapture(ctx context.Context, tx *tx, paymentID, state, detail string) error {
+	_, err := appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditPayment, Subject: paymentID,
+		Data: pos.AuditData(map[string]any{"capture": state, "detail": detail})})
+	return err
 }
 
 // CardLoss is an offline card payment the acquirer refused at upload: the

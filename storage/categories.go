@@ -20,6 +20,10 @@ func (db *DB) AddCategory(ctx context.Context, name string) error {
 	if err := addCategory(ctx, tx, name); err != nil {
 		return fmt.Errorf("storage: add category %q: %w", name, err)
 	}
+	_, err = appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditProduct, Subject: "category:" + name})
+	if err != nil {
+		return fmt.Errorf("storage: add category %q: %w", name, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: add category %q: commit: %w", name, classify(err))
 	}

@@ -58,10 +58,25 @@ func (v *ChannelVault) SaveChannel(ctx context.Context, c pos.ChannelConfig) err
 	if err := replaceSecrets(ctx, tx, c.Provider, rows); err != nil {
 		return fmt.Errorf("storage: save channel %s: %w", c.Provider, err)
 	}
+	if err := auditChannel(ctx, tx, c, rows); err != nil {
+		return fmt.Errorf("storage: save channel %s: %w", c.Provider, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: save channel %s: commit: %w", c.Provider, classify(err))
 	}
 	return nil
+}
+
+// auditChannel records a channel's keys changing: which keys it holds now,
+// by name, never their values.
+func auditChannel(ctx context.Context, tx *tx, c pos.ChannelConfig, rows []sealedValue) error {
+	names := make([]any, len(rows))
+	for i, r := range rows {
+		names[i] = r.kind + ":" + r.name
+	}
+	_, err := appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditChannelKeys, Subject: "channel:" + string(c.Provider),
+		Data: pos.AuditData(map[string]any{"keys": names})})
+	return err
 }
 
 // sealAll seals every key of c, before the transaction: sealing is CPU
@@ -195,6 +210,11 @@ func (v *ChannelVault) ForgetSecrets(ctx context.Context) error {
 
 	if _, err := tx.ExecContext(ctx, `DELETE FROM channel_secrets`); err != nil {
 		return fmt.Errorf("storage: forget channel keys: %w", classify(err))
+	}
+	_, err = appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditChannelKeys, Subject: "channel:all",
+		Data: pos.AuditData(map[string]any{"forgotten": true})})
+	if err != nil {
+		return fmt.Errorf("storage: forget channel keys: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: forget channel keys: commit: %w", classify(err))

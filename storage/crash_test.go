@@ -29,7 +29,8 @@ const crashDBEnv = "ZHANGGUI_STORAGE_CRASH_DB"
 // a child process commits sales in a loop, reporting each one after
 // SaveSale returns, and is killed with SIGKILL at a random moment, most
 // likely mid-commit. After each kill the database must open, hold every
-// sale reported, whole, and nothing partial.
+// sale reported, whole, and nothing partial; its audit chain must verify
+// and hold one event for each sale saved, none for a sale that is not.
 func TestCommitSurvivesSIGKILL(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -122,8 +123,38 @@ func checkAfterCrash(t *testing.T, path string, committed []string) {
 		t.Errorf("%d carts of saved sales were not deleted with them", leftover)
 	}
 	checkTrialBalance(t, db)
+	checkAuditAfterCrash(t, db, all)
 	if err := db.IntegrityCheck(ctx); err != nil {
 		t.Errorf("after SIGKILL: %v", err)
+	}
+}
+
+// checkAuditAfterCrash: the audit chain verifies, and holds one sale event
+// for each sale and none for a sale that is not there: the events
+// committed with their rows or not at all.
+func checkAuditAfterCrash(t *testing.T, db *storage.DB, all []*pos.Sale) {
+	t.Helper()
+	v, err := db.VerifyAudit(ctx, 1)
+	if err != nil || !v.OK() {
+		t.Fatalf("after SIGKILL, audit verify: %v %v", err, v.Break)
+	}
+	sales := map[string]bool{}
+	for _, s := range all {
+		sales[s.ID] = true
+	}
+	logged := map[string]bool{}
+	must(t, db.ScanAudit(ctx, 1, func(ev pos.AuditEvent) error {
+		if ev.Kind != pos.AuditSale {
+			return nil
+		}
+		if !sales[ev.Subject] || logged[ev.Subject] {
+			t.Errorf("audit seq %d logs sale %s: saved %v, logged before %v", ev.Seq, ev.Subject, sales[ev.Subject], logged[ev.Subject])
+		}
+		logged[ev.Subject] = true
+		return nil
+	}))
+	if len(logged) != len(all) {
+		t.Errorf("%d sales, %d audit sale events", len(all), len(logged))
 	}
 }
 

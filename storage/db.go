@@ -2,12 +2,14 @@ package storage
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +33,10 @@ type DB struct {
 	rw   *sql.DB // one connection: writers queue in Go, not in SQLite
 	ro   *sql.DB // query_only: a read can never write by mistake
 	loc  atomic.Pointer[time.Location]
+	till atomic.Pointer[string] // store code + "-" + till code: audit events' Till
+
+	keyMu   sync.Mutex         // guards tillKey, loaded on the first closure
+	tillKey ed25519.PrivateKey // signs closures (audit_closure.go)
 }
 
 // Open opens the database at path, creating it (mode 0600) if it does not
@@ -124,8 +130,16 @@ func (db *DB) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db.loc.Store(s.Location())
+	db.storeSettings(s)
 	return nil
+}
+
+// storeSettings keeps what every transaction needs of the settings: the
+// shop's zone and the till's name in the audit log.
+func (db *DB) storeSettings(s pos.Settings) {
+	db.loc.Store(s.Location())
+	till := s.StoreCode + "-" + s.TillCode
+	db.till.Store(&till)
 }
 
 // checkPragmas reads the settings back: one that did not take fails at
@@ -175,7 +189,9 @@ func (db *DB) location() *time.Location {
 // writes carries the same now.
 type tx struct {
 	*sql.Tx
-	now time.Time
+	now  time.Time
+	till string // the till writing: what its audit events name
+	db   *DB    // for the till key that signs closures
 }
 
 // begin starts a write transaction (BEGIN IMMEDIATE: it holds the write
@@ -185,7 +201,11 @@ func (db *DB) begin(ctx context.Context) (*tx, error) {
 	if err != nil {
 		return nil, classify(err)
 	}
-	return &tx{Tx: t, now: db.Now().UTC()}, nil
+	till := ""
+	if p := db.till.Load(); p != nil {
+		till = *p
+	}
+	return &tx{Tx: t, now: db.Now().UTC(), till: till, db: db}, nil
 }
 
 // read starts a read transaction on the read pool: every query in it sees

@@ -60,8 +60,21 @@ func (db *DB) SaveFeeRates(ctx context.Context, rates map[string]int64) error {
 			return fmt.Errorf("storage: save fee rates: %w", classify(err))
 		}
 	}
+	_, err = appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditSettings, Subject: "setting:fee_rates",
+		Data: pos.AuditData(map[string]any{"rates_bp": feeRatesData(rates)})})
+	if err != nil {
+		return fmt.Errorf("storage: save fee rates: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: save fee rates: commit: %w", classify(err))
 	}
 	return nil
+}
+
+func feeRatesData(rates map[string]int64) map[string]any {
+	out := make(map[string]any, len(rates))
+	for ch, bp := range rates {
+		out[ch] = bp
+	}
+	return out
 }

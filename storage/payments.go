@@ -32,14 +32,14 @@ func (db *DB) SavePayment(ctx context.Context, p pos.Payment) error {
 // savePayment upserts p and appends its state to its history.
 func savePayment(ctx context.Context, tx *tx, p pos.Payment) error {
 	const q = `INSERT INTO payments (id, sale_id, provider, mode, amount_fen, state, code_mask, qr,
-			trade_no, buyer, reason, refunded_fen, tries, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			trade_no, buyer, reason, refunded_fen, tries, created_at, updated_at, staff)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET state = excluded.state, code_mask = excluded.code_mask, qr = excluded.qr,
 			trade_no = excluded.trade_no, buyer = excluded.buyer, reason = excluded.reason,
 			refunded_fen = excluded.refunded_fen, tries = excluded.tries, updated_at = excluded.updated_at`
 	_, err := tx.ExecContext(ctx, q, p.ID, p.SaleID, string(p.Provider), string(p.Mode), int64(p.Amount),
 		string(p.State), p.CodeMask, p.QR, p.TradeNo, p.Buyer, p.Reason, int64(p.Refunded), p.Tries,
-		formatTime(p.Created), formatTime(p.Updated))
+		formatTime(p.Created), formatTime(p.Updated), p.Staff)
 	if err != nil {
 		return fmt.Errorf("payment: %w", classify(err))
 	}
@@ -47,18 +47,31 @@ func savePayment(ctx context.Context, tx *tx, p pos.Payment) error {
 	if _, err := tx.ExecContext(ctx, ev, p.ID, formatTime(tx.now), string(p.State), p.Reason); err != nil {
 		return fmt.Errorf("payment event: %w", classify(err))
 	}
-	return nil
+	return auditPayment(ctx, tx, p)
+}
+
+// auditPayment records the payment's new state in the audit chain, under
+// who acts now: the screen's context, or the system (the sweeper resolving
+// it); the staff member who took it is in the details.
+func auditPayment(ctx context.Context, tx *tx, p pos.Payment) error {
+	_, err := appendAudit(ctx, tx, pos.AuditEvent{
+		Actor: actorOf(ctx, ""), Kind: pos.AuditPayment, Subject: p.ID,
+		Data: pos.AuditData(map[string]any{"sale": p.SaleID, "staff": p.Staff, "provider": string(p.Provider),
+			"mode": string(p.Mode), "amount_fen": int64(p.Amount), "state": string(p.State),
+			"refunded_fen": int64(p.Refunded), "trade_no": p.TradeNo}),
+	})
+	return err
 }
 
 const paymentCols = `id, sale_id, provider, mode, amount_fen, state, code_mask, qr, trade_no, buyer,
-	reason, refunded_fen, tries, created_at, updated_at`
+	reason, refunded_fen, tries, created_at, updated_at, staff`
 
 func scanPayment(s scanner) (pos.Payment, error) {
 	var p pos.Payment
 	var provider, mode, state, created, updated string
 	var amount, refunded int64
 	err := s.Scan(&p.ID, &p.SaleID, &provider, &mode, &amount, &state, &p.CodeMask, &p.QR, &p.TradeNo,
-		&p.Buyer, &p.Reason, &refunded, &p.Tries, &created, &updated)
+		&p.Buyer, &p.Reason, &refunded, &p.Tries, &created, &updated, &p.Staff)
 	if err != nil {
 		return p, err
 	}

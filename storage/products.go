@@ -89,15 +89,19 @@ func (db *DB) SaveProduct(ctx context.Context, p pos.Product) (pos.Product, erro
 	}
 	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
 
+	var old *pos.Product
 	if p.ID == 0 {
 		p.ID, err = insertProduct(ctx, tx, p)
-	} else {
+	} else if old, err = oldProduct(ctx, tx, p.ID); err == nil {
 		err = updateProduct(ctx, tx, p)
 	}
 	if err != nil {
 		return p, fmt.Errorf("storage: save product %s: %w", p.Barcode, err)
 	}
 	if p, err = productByID(ctx, tx, p.ID); err != nil {
+		return p, fmt.Errorf("storage: save product %s: %w", p.Barcode, err)
+	}
+	if err := auditProduct(ctx, tx, old, p); err != nil {
 		return p, fmt.Errorf("storage: save product %s: %w", p.Barcode, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -130,10 +134,38 @@ func (db *DB) ImportProducts(ctx context.Context, ps []pos.Product) error {
 			return fmt.Errorf("storage: import products: product %d (%s): %w", i+1, p.Barcode, err)
 		}
 	}
+	_, err = appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditProduct, Subject: "catalogue:import",
+		Data: pos.AuditData(map[string]any{"products": len(prepared)})})
+	if err != nil {
+		return fmt.Errorf("storage: import products: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: import products: commit: %w", classify(err))
 	}
 	return nil
+}
+
+// oldProduct reads product id as it was before an edit.
+func oldProduct(ctx context.Context, tx *tx, id int64) (*pos.Product, error) {
+	p, err := productByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// auditProduct records a new product, or an edit with the old and new
+// price (price edits are what an audit of the catalogue looks for).
+func auditProduct(ctx context.Context, tx *tx, old *pos.Product, p pos.Product) error {
+	d := map[string]any{"barcode": p.Barcode, "name": p.Name, "price_fen": int64(p.Price),
+		"member_price_fen": int64(p.MemberPrice), "active": p.Active}
+	if old != nil {
+		d["old_name"], d["old_price_fen"] = old.Name, int64(old.Price)
+		d["old_member_price_fen"], d["old_active"] = int64(old.MemberPrice), old.Active
+	}
+	_, err := appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditProduct,
+		Subject: fmt.Sprintf("product:%d", p.ID), Data: pos.AuditData(d)})
+	return err
 }
 
 // prepareProduct normalises what the owner typed or imported, fills the

@@ -42,13 +42,16 @@ func (db *DB) SaveRefundWithJobs(ctx context.Context, r pos.Refund, p *pos.Payme
 
 // saveRefund writes r, its entry when done, and p if not nil, inside tx.
 func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error {
-	const q = `INSERT INTO refunds (id, sale_id, tender, payment_id, kind, amount_fen, state, reason, at, entry_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	const q = `INSERT INTO refunds (id, sale_id, tender, payment_id, kind, amount_fen, state, reason, at, entry_id, staff)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, entry_id = excluded.entry_id`
 	_, err := tx.ExecContext(ctx, q, r.ID, r.SaleID, r.Tender, r.PaymentID, string(r.Kind), int64(r.Amount),
-		string(r.State), r.Reason, formatTime(r.At), r.Entry.ID)
+		string(r.State), r.Reason, formatTime(r.At), r.Entry.ID, r.Staff)
 	if err != nil {
 		return fmt.Errorf("refund: %w", classify(err))
+	}
+	if err := auditRefund(ctx, tx, r); err != nil {
+		return err
 	}
 	if err := checkRefundable(ctx, tx, r); err != nil {
 		return err
@@ -65,6 +68,17 @@ func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error
 		return savePayment(ctx, tx, *p)
 	}
 	return nil
+}
+
+// auditRefund records the refund's new state in the audit chain, like
+// auditPayment: under who acts now, with who gave it in the details.
+func auditRefund(ctx context.Context, tx *tx, r pos.Refund) error {
+	_, err := appendAudit(ctx, tx, pos.AuditEvent{
+		Actor: actorOf(ctx, ""), Kind: pos.AuditRefund, Subject: r.ID,
+		Data: pos.AuditData(map[string]any{"sale": r.SaleID, "staff": r.Staff, "tender": r.Tender, "payment": r.PaymentID,
+			"kind": string(r.Kind), "amount_fen": int64(r.Amount), "state": string(r.State), "reason": r.Reason}),
+	})
+	return err
 }
 
 // checkRefundable sums the tender's refunds that are not failed.
@@ -107,7 +121,7 @@ func (db *DB) PendingRefunds(ctx context.Context) ([]pos.Refund, error) {
 
 func (db *DB) refunds(ctx context.Context, tail string, args ...any) ([]pos.Refund, error) {
 	rows, err := db.ro.QueryContext(ctx, `SELECT id, sale_id, tender, payment_id, kind, amount_fen, state,
-		reason, at, entry_id FROM refunds `+tail, args...)
+		reason, at, entry_id, staff FROM refunds `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: refunds: %w", classify(err))
 	}
@@ -118,7 +132,7 @@ func (db *DB) refunds(ctx context.Context, tail string, args ...any) ([]pos.Refu
 		var r pos.Refund
 		var kind, state, at string
 		var amount int64
-		if err := rows.Scan(&r.ID, &r.SaleID, &r.Tender, &r.PaymentID, &kind, &amount, &state, &r.Reason, &at, &r.Entry.ID); err != nil {
+		if err := rows.Scan(&r.ID, &r.SaleID, &r.Tender, &r.PaymentID, &kind, &amount, &state, &r.Reason, &at, &r.Entry.ID, &r.Staff); err != nil {
 			return nil, fmt.Errorf("storage: refunds: %w", classify(err))
 		}
 		r.Kind, r.State, r.Amount = pos.TenderKind(kind), pos.RefundState(state), money.Fen(amount)

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
+	"slices"
 
 	"zhanggui/pos"
 )
@@ -45,6 +48,9 @@ func (db *DB) SaveSettings(ctx context.Context, s pos.Settings) error {
 	}
 	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
 
+	if err := auditSettings(ctx, tx, js); err != nil {
+		return fmt.Errorf("storage: save settings: %w", err)
+	}
 	const q = `INSERT INTO settings (id, json, updated_at) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`
 	if _, err := tx.ExecContext(ctx, q, string(js), formatTime(tx.now)); err != nil {
@@ -53,7 +59,38 @@ func (db *DB) SaveSettings(ctx context.Context, s pos.Settings) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: save settings: commit: %w", classify(err))
 	}
-	db.loc.Store(s.Location()) // business days of later sales follow the new zone
+	db.storeSettings(s) // business days of later sales follow the new zone
+	return nil
+}
+
+// auditSettings records each setting that changes, old → new, one event a
+// setting (Subject "setting:KEY", the key as the settings' JSON names it).
+func auditSettings(ctx context.Context, tx *tx, newJS []byte) error {
+	oldJS, err := json.Marshal(pos.DefaultSettings())
+	if err != nil {
+		return err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT json FROM settings WHERE id = 1`).Scan(&oldJS)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return classify(err)
+	}
+	var old, cur map[string]any
+	if json.Unmarshal(oldJS, &old) != nil {
+		old = map[string]any{} // unreadable before: every setting is new
+	}
+	if err := json.Unmarshal(newJS, &cur); err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(cur)) {
+		if reflect.DeepEqual(old[k], cur[k]) {
+			continue
+		}
+		_, err := appendAudit(ctx, tx, pos.AuditEvent{Kind: pos.AuditSettings, Subject: "setting:" + k,
+			Data: pos.AuditData(map[string]any{"old": old[k], "new": cur[k]})})
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -134,7 +134,7 @@ func writeClose(ctx context.Context, tx *tx, sh *pos.Shift, c pos.ShiftClosing) 
 	if c.First != nil {
 		data["first_count_fen"] = int64(c.First.Total())
 	}
-	ev, err := appendAudit(ctx, tx, pos.AuditEvent{Till: sh.Till, Actor: sh.ClosedBy, Approver: sh.Approver,
+	ev, err := appendClosure(ctx, tx, pos.AuditEvent{Till: sh.Till, Actor: sh.ClosedBy, Approver: sh.Approver,
 		Kind: pos.AuditShiftClose, Subject: "shift:" + sh.ID, Data: pos.AuditData(data)})
 	if err != nil {
 		return err

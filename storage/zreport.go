@@ -96,7 +96,7 @@ func writeZ(ctx context.Context, tx *tx, z *pos.ZReport) error {
 	}
 	z.No++
 	z.GrandTotal = prevGrand + z.Net
-	ev, err := appendAudit(ctx, tx, pos.AuditEvent{Till: z.Till, Actor: z.By, Kind: pos.AuditZReport,
+	ev, err := appendClosure(ctx, tx, pos.AuditEvent{Till: z.Till, Actor: z.By, Kind: pos.AuditZReport,
 		Subject: fmt.Sprintf("z:%d", z.No), Data: pos.AuditData(map[string]any{"no": z.No, "net_fen": int64(z.Net),
 			"grand_total_fen": int64(z.GrandTotal), "shifts": len(z.ShiftNos), "over_short_fen": int64(z.OverShort)})})
 	if err != nil {

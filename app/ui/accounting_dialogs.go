@@ -155,7 +155,7 @@ func (s *accountingScreen) saveFeeRates(entries []*widget.Entry) {
 		}
 		bp[c.id] = int64(v)
 	}
-	if err := s.deps.SaveFeeRates(context.Background(), bp); err != nil {
+	if err := s.deps.SaveFeeRates(s.app.actx(), bp); err != nil {
 		s.showError(err)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/auditlog"
 	"zhanggui/app/ui/shift"
 	"zhanggui/pos"
 )
@@ -35,6 +36,7 @@ type App struct {
 	reports    *reportsScreen
 	accounting *accountingScreen
 	syncing    *syncScreen
+	auditlog   *auditlog.Screen
 	shifts     *shift.Screen
 	banner     *widget.Label
 	bannerBase string
@@ -101,6 +103,7 @@ func (a *App) build() {
 	if a.syncing = newSyncScreen(a); a.syncing != nil {
 		items = append(items, container.NewTabItem(T("Sync"), a.syncing.content))
 	}
+	items = a.addAuditTab(items)
 	a.tabs = container.NewAppTabs(items...)
 	a.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -116,6 +119,9 @@ func (a *App) build() {
 			}
 			if a.reports != nil && t.Content == a.reports.content {
 				a.reports.reload() // sales made since it was last shown
+			}
+			if a.auditlog != nil && t.Content == a.auditlog.Content {
+				a.auditlog.Reload() // what happened since it was last shown
 			}
 			if a.accounting != nil && t.Content == a.accounting.content && a.accounting.bar.Hidden {
 				a.accounting.load() // what the morning's bill jobs reconciled

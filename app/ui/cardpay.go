@@ -187,7 +187,7 @@ func (s *checkoutScreen) runCard(cd *cardDialog, req CardRequest) {
 	if wait <= 0 {
 		wait = time.Minute
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	ctx, cancel := context.WithTimeout(s.app.actx(), wait)
 	cd.cancel = cancel
 	charge := s.app.deps.Cards.Charge
 	go func() {

@@ -53,7 +53,7 @@ func (s *productsScreen) onCategories() {
 			if !ok {
 				return pos.Errorf(pos.CodeInternal, "ui: the product store cannot add categories")
 			}
-			return adder.AddCategory(context.Background(), strings.TrimSpace(name))
+			return adder.AddCategory(s.app.actx(), strings.TrimSpace(name))
 		})
 	})
 	d := dialog.NewCustom(T("Categories"), T("Close"), container.NewBorder(nil, add, nil, nil, container.NewVScroll(box)), s.app.win)
@@ -74,7 +74,7 @@ func (s *productsScreen) renameCategory(old string) {
 // changeCategory applies change to every product of category cat, saving
 // each and updating the counter's catalogue.
 func (s *productsScreen) changeCategory(cat string, change func(*pos.Product)) error {
-	ctx := context.Background()
+	ctx := s.app.actx()
 	n := 0
 	for _, p := range s.all {
 		if p.Category != cat {

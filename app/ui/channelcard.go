@@ -240,7 +240,7 @@ func withKey[M ~map[string]string](m M, name, v string) M {
 func (k *channelCard) onSave() {
 	c, err := k.read()
 	if err == nil {
-		err = k.s.deps.Store.SaveChannel(context.Background(), c)
+		err = k.s.deps.Store.SaveChannel(k.s.app.actx(), c)
 	}
 	if err != nil {
 		k.s.app.deps.Log.Warn("save payment channel", "provider", k.provider, "err", err)

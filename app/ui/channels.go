@@ -164,7 +164,7 @@ func (s *channelsScreen) onForget() {
 	if !ok {
 		return
 	}
-	if err := f.ForgetSecrets(context.Background()); err != nil {
+	if err := f.ForgetSecrets(s.app.actx()); err != nil {
 		s.app.deps.Log.Warn("forget channel keys", "err", err)
 		s.msg.SetText(channelMessage(err))
 		return

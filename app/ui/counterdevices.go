@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strconv"
 	"strings"
 
@@ -94,7 +93,7 @@ func (d *deviceSettings) save() error {
 		err = st.Validate()
 	}
 	if err == nil {
-		err = d.s.app.deps.Settings.SaveSettings(context.Background(), st)
+		err = d.s.app.deps.Settings.SaveSettings(d.s.app.actx(), st)
 	}
 	if err == nil {
 		err = d.s.app.applySettings(st)

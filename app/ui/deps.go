@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"zhanggui/app/ui/auditlog"
 	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 )
@@ -60,6 +61,7 @@ type Deps struct {
 	Restore       RestoreDeps    // Settings → 从备份恢复… (app/ui/restore.go)
 	Cards         CardDeps       // card payments at the checkout
 	Display       DisplayDeps    // the customer display window
+	Audit         auditlog.Deps  // the owner's audit log; nil Events hides the tab
 	// Notices tells the checkout what happened to payments nobody waited
 	// for (a late success, its automatic refund); nil: none.
 	Notices <-chan pos.PaymentNotice

@@ -130,7 +130,7 @@ func (s *checkoutScreen) complete(rounding money.Fen, tenders []pos.Tender) erro
 	if err != nil {
 		return err
 	}
-	if err := d.Sales.SaveSale(context.Background(), sale); err != nil {
+	if err := d.Sales.SaveSale(s.app.actx(), sale); err != nil {
 		return err
 	}
 	s.saleDone(sale)

@@ -206,7 +206,7 @@ func (s *checkoutScreen) newPayDialog(title string, amount money.Fen) *payDialog
 // runPayment runs pay on a goroutine: the screen stays live, and every
 // progress step comes back through fyne.Do.
 func (s *checkoutScreen) runPayment(pd *payDialog, pay func(context.Context, func(pos.Payment)) (pos.Payment, error)) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(s.app.actx())
 	pd.cancel = cancel
 	s.app.paying, s.app.lastPay = pd, pd
 	go func() {

@@ -55,7 +55,7 @@ func (s *checkoutScreen) onPending() {
 		label.Wrapping = fyne.TextWrapWord
 		query := widget.NewButton(T("Query"), nil)
 		query.OnTapped = func() {
-			got, err := s.app.deps.Payments.Resolve(context.Background(), p.ID)
+			got, err := s.app.deps.Payments.Resolve(s.app.actx(), p.ID)
 			if err != nil {
 				label.SetText(describePayment(got) + " · " + cashierMessage(err))
 				return

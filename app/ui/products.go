@@ -141,7 +141,7 @@ func (s *productsScreen) showInfo(text string) {
 func (s *productsScreen) importFile(path string) error {
 	ps, err := s.app.deps.ImportProducts(path)
 	if err == nil {
-		err = s.app.deps.Products.ImportProducts(context.Background(), ps)
+		err = s.app.deps.Products.ImportProducts(s.app.actx(), ps)
 	}
 	if err != nil {
 		s.app.deps.Log.Warn("import products", "path", path, "err", err)
@@ -277,7 +277,7 @@ func (s *productsScreen) save(f *productForm) error {
 		f.msg.SetText(cashierMessage(err) + " " + fieldHint(err))
 		return err
 	}
-	saved, err := s.app.deps.Products.SaveProduct(context.Background(), p)
+	saved, err := s.app.deps.Products.SaveProduct(s.app.actx(), p)
 	if err != nil {
 		s.app.deps.Log.Warn("save product", "err", err)
 		f.msg.SetText(cashierMessage(err))

@@ -103,7 +103,7 @@ func (s *ordersScreen) runRefund(d *refundDialog) {
 	d.msg.SetText(T("Refunding…"))
 	sale, i, reason := d.sale, d.index(), d.reason.Text
 	go func() {
-		r, err := s.app.deps.Payments.Refund(context.Background(), sale, i, amount, reason)
+		r, err := s.app.deps.Payments.Refund(s.app.actx(), sale, i, amount, reason)
 		fyne.Do(func() {
 			s.showRefund(d, r, err)
 			close(d.done)

@@ -109,7 +109,7 @@ func (rd *restoreDialog) stage() {
 	rd.s.tell(true, T("Checking the backup…"))
 	go func() {
 		defer close(rd.done)
-		err := rd.s.app.deps.Restore.Stage(context.Background(), e.Path)
+		err := rd.s.app.deps.Restore.Stage(rd.s.app.actx(), e.Path)
 		fyne.DoAndWait(func() {
 			if err != nil {
 				rd.s.app.deps.Log.Warn("stage restore", "path", e.Path, "err", err)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -180,7 +179,7 @@ func (s *settingsScreen) save() error {
 		err = st.Validate()
 	}
 	if err == nil {
-		err = s.app.deps.Settings.SaveSettings(context.Background(), st)
+		err = s.app.deps.Settings.SaveSettings(s.app.actx(), st)
 	}
 	if err == nil {
 		err = s.app.applySettings(st)
@@ -202,7 +201,7 @@ func (s *settingsScreen) onBackup() {
 			return
 		}
 		dest := filepath.Join(u.Path(), "zhanggui-"+time.Now().Format("20060102-150405")+".db")
-		if err := s.app.deps.Backup(context.Background(), dest); err != nil {
+		if err := s.app.deps.Backup(s.app.actx(), dest); err != nil {
 			s.app.deps.Log.Warn("backup", "err", err)
 			s.msg.Importance = widget.DangerImportance
 			s.msg.SetText(cashierMessage(err))

@@ -230,6 +230,7 @@ func (s *Service) start(ctx context.Context, r Request) (pos.Payment, string, er
 	if err != nil {
 		return pos.Payment{}, "", fmt.Errorf("cardpay: %w", err)
 	}
+	p.Staff = pos.ActorOf(ctx) // the screen's context names who takes it
 	if p, err = p.Next(pos.EvSend, now); err != nil {
 		return pos.Payment{}, "", fmt.Errorf("cardpay: %w", err)
 	}

@@ -72,6 +72,7 @@ func (s *Service) start(ctx context.Context, saleID string, provider pos.Provide
 		return p, err
 	}
 	p.CodeMask = codeMask
+	p.Staff = pos.ActorOf(ctx) // the screen's context names who takes it
 	if p, err = p.Next(pos.EvSend, s.Now()); err != nil {
 		return p, err
 	}

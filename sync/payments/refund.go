@@ -30,7 +30,8 @@ func (s *Service) Refund(ctx context.Context, sale *pos.Sale, i int, amount mone
 	if err != nil {
 		return r, err
 	}
-	s.own(r.ID) // ResolveRefunds leaves it to this flow
+	r.Staff = pos.ActorOf(ctx) // the screen's context names who gives it
+	s.own(r.ID)                // ResolveRefunds leaves it to this flow
 	defer s.release(r.ID)
 	if r.PaymentID == "" { // cash (or a tender with no provider): back from the drawer now
 		if r, err = r.Done(s.NewID(), s.Now()); err != nil {

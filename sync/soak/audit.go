@@ -27,6 +27,7 @@ type Report struct {
 	Entries          int
 	SimCharges       map[providersim.ChargeKind]int
 	Cards            CardCounts  // audit_cards.go
+	Chain            ChainCounts // audit_chain.go
 	Shifts           ShiftCounts // audit_shifts.go
 	Violations       []string
 }
@@ -45,6 +46,7 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "refunds %v; journal entries %d; outbox jobs done %d\n", r.Refunds, r.Entries, r.JobsDone)
 	fmt.Fprintf(&b, "simulator money movements %v\n", r.SimCharges)
 	fmt.Fprintf(&b, "%v\n", r.Cards)
+	fmt.Fprintf(&b, "%v\n", r.Chain)
 	fmt.Fprintf(&b, "%v\n", r.Shifts)
 	if len(r.Violations) == 0 {
 		b.WriteString("no violations")
@@ -144,6 +146,9 @@ func Audit(ctx context.Context, path string, charges []providersim.Charge) (Repo
 		if st.count > 1 {
 			r.fail("%s charged %d times", no, st.count)
 		}
+	}
+	if err := verifyChain(ctx, db, path, &r); err != nil {
+		return r, err
 	}
 	if err := auditShifts(ctx, db, &r); err != nil {
 		return r, err
