@@ -57,7 +57,7 @@ var zh = map[string]string{
 	"badge":                                "工牌",
 	"authenticator":                        "验证器",
 	"Read badge":                           "读工牌",
-	"Name":                                 "姓名",
+	"Staff name":                           "姓名",
 	"Role":                                 "角色",
 	"Badge":                                "工牌",
 	"PIN":                                  "密码",
