@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	staffui "zhanggui/app/ui/staff"
 	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 )
@@ -25,7 +26,11 @@ type Deps struct {
 	Carts    pos.CartStore
 	Settings pos.SettingsStore
 	Catalog  *pos.Catalog
-	Staff    []pos.Staff
+	Staff    []pos.Staff // who is on duty when Login has no Service (headless tools)
+
+	// Login is the staff service and the login screens' needs: with a
+	// Service the till starts locked and everyone logs in by PIN or badge.
+	Login staffui.Deps
 
 	// Printer is nil when no printer is configured; PrinterFor opens the
 	// one settings name (the settings screen changes it).

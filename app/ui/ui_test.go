@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	staffui "zhanggui/app/ui/staff"
 	"zhanggui/hardware/printer/escpostest"
 	"zhanggui/pos"
 	"zhanggui/pos/ledger"
@@ -95,13 +96,49 @@ func (f *fixture) open(t *testing.T) *App {
 		Now: func() time.Time { return f.now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
+	deps.Login = staffui.Deps{Service: f.staffAuth(t)}
 	f.win = test.NewTempWindow(t, nil)
 	f.win.Resize(fyne.NewSize(1280, 720))
 	a, err := New(deps, f.win)
 	if err != nil {
 		t.Fatal(err)
 	}
+	loginAs(t, a, 1, ownerPIN) // 店主, the owner of a new database
 	return a
+}
+
+// ownerPIN is the fixture owner's PIN.
+const ownerPIN = "284716"
+
+// staffAuth is the shop's staff service with cheap argon2 costs; a new
+// shop's owner gets ownerPIN.
+func (f *fixture) staffAuth(t *testing.T) *storage.StaffAuth {
+	t.Helper()
+	ctx := context.Background()
+	auth, err := storage.NewStaffAuthParams(f.db, []byte("fixture pepper, 32 bytes long!!!"),
+		storage.PINParams{MemoryKiB: 64, Time: 1, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if need, err := auth.NeedsOwnerPIN(ctx); err != nil {
+		t.Fatal(err)
+	} else if need {
+		if _, err := auth.SetFirstOwnerPIN(ctx, ownerPIN); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return auth
+}
+
+// loginAs logs member id in on the login screen with pin, as the cashier
+// taps their tile and types.
+func loginAs(t *testing.T, a *App, id int64, pin string) {
+	t.Helper()
+	a.Login().Select(id)
+	a.Login().TypePIN(pin)
+	if a.Locked() || a.Who().ID != id {
+		t.Fatalf("login as %d: still locked (%q)", id, a.Login().Message())
+	}
 }
 
 // scan types a code into the scan field and presses Enter, as a barcode gun does.

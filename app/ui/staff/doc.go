@@ -20,6 +20,8 @@ type Service interface {
 	Staff(ctx context.Context) ([]pos.Staff, error)
 	Login(ctx context.Context, id int64, pin string) (pos.Staff, error)
 	LoginBadge(ctx context.Context, uid string) (pos.Staff, error)
+	Lock(ctx context.Context, who pos.Staff) error
+	Switch(ctx context.Context, from, to pos.Staff) error
 	SaveStaff(ctx context.Context, by pos.Staff, s pos.Staff, pin string) (pos.Staff, error)
 	ResetLockout(ctx context.Context, by pos.Staff, id int64) error
 	Permissions(ctx context.Context) (pos.Permissions, error)
