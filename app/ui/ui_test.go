@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -53,13 +54,22 @@ type fixture struct {
 	win   fyne.Window
 	print *capture
 	now   time.Time
+	log   io.Writer // the till's log; nil discards it
 }
 
 // newFixture opens a real SQLite shop with a few products and the screens
-// on Fyne's headless test driver.
+// on Fyne's headless test driver, logged in as the owner.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
+	f := &fixture{db: newShopDB(t), print: &capture{}, now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	f.app = f.open(t)
+	return f
+}
+
+// newShopDB is a real SQLite shop with testProducts and a shop name.
+func newShopDB(t *testing.T) *storage.DB {
+	t.Helper()
 	db := storagetest.NewDB(t)
 	ctx := context.Background()
 	if err := db.ImportProducts(ctx, testProducts); err != nil {
@@ -70,12 +80,19 @@ func newFixture(t *testing.T) *fixture {
 	if err := db.SaveSettings(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, print: &capture{}, now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	f.app = f.open(t)
-	return f
+	return db
 }
 
+// open opens the till on the fixture's shop, logged in as the owner.
 func (f *fixture) open(t *testing.T) *App {
+	t.Helper()
+	a := f.openWith(t, staffui.Deps{Service: f.staffAuth(t)})
+	loginAs(t, a, 1, ownerPIN) // 店主, the owner of a new database
+	return a
+}
+
+// openWith opens the till with login, on its login (or first-run) screen.
+func (f *fixture) openWith(t *testing.T, login staffui.Deps) *App {
 	t.Helper()
 	ctx := context.Background()
 	ps, err := f.db.Products(ctx)
@@ -94,16 +111,15 @@ func (f *fixture) open(t *testing.T) *App {
 			return strings.Repeat("0", 20) + time.Now().Format("150405") + string(rune('a'+n%26)) + string(rune('a'+n/26%26)) + "xxxx"[:4]
 		},
 		Now: func() time.Time { return f.now },
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log: slog.New(slog.NewTextHandler(cmp.Or[io.Writer](f.log, io.Discard), nil)),
 	}
-	deps.Login = staffui.Deps{Service: f.staffAuth(t)}
+	deps.Login = login
 	f.win = test.NewTempWindow(t, nil)
 	f.win.Resize(fyne.NewSize(1280, 720))
 	a, err := New(deps, f.win)
 	if err != nil {
 		t.Fatal(err)
 	}
-	loginAs(t, a, 1, ownerPIN) // 店主, the owner of a new database
 	return a
 }
 
