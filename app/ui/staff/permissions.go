@@ -83,9 +83,9 @@ func (p *PermissionEditor) Reload() {
 	}
 	l := &p.limit
 	l.discount.SetText(strconv.FormatFloat(float64(t.Limits.FreeDiscountBP)/100, 'f', -1, 64))
-	l.refundMax.SetText(t.Limits.RefundMax.Yuan())
+	l.refundMax.SetText(t.Limits.RefundMax.String())
 	l.refundDays.SetText(strconv.Itoa(t.Limits.RefundDays))
-	l.recount.SetText(t.Limits.RecountOver.Yuan())
+	l.recount.SetText(t.Limits.RecountOver.String())
 	l.idle.SetText(strconv.Itoa(t.Limits.IdleLockMin))
 	p.msg.SetText("")
 }
