@@ -2,6 +2,7 @@ package staff
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ func NewLogin(d Deps, win fyne.Window, onLogin func(pos.Staff)) *Login {
 	l.title.Alignment = fyne.TextAlignCenter
 	l.msg.Wrapping = fyne.TextWrapWord
 	l.msg.Importance = widget.DangerImportance
-	l.tiles = container.NewGridWrap(fyne.NewSize(150, 64))
+	l.tiles = container.NewGridWrap(fyne.NewSize(160, 72))
 	l.pad = newPINPad(l.submit)
 	bottom := container.NewVBox(l.msg)
 	if d.ReadBadge != nil {
@@ -55,7 +56,7 @@ func NewLogin(d Deps, win fyne.Window, onLogin func(pos.Staff)) *Login {
 	}
 	pad := container.NewGridWrap(fyne.NewSize(300, 330), l.pad.content)
 	l.content = container.NewBorder(container.NewVBox(l.title, widget.NewLabel(T("Choose your name, then type your 6-digit PIN"))),
-		bottom, nil, nil, container.NewVBox(container.NewVScroll(l.tiles), container.NewCenter(pad)))
+		bottom, nil, nil, container.NewVBox(l.tiles, container.NewCenter(pad)))
 	return l
 }
 
@@ -95,6 +96,9 @@ func (l *Login) Show(title string, prefer int64) {
 			l.staff = append(l.staff, s)
 		}
 	}
+	sort.SliceStable(l.staff, func(i, j int) bool { // the owner first, then by role
+		return slices.Index(pos.Roles, l.staff[i].Role) < slices.Index(pos.Roles, l.staff[j].Role)
+	})
 	l.sel = 0
 	for i, s := range l.staff {
 		if s.ID == prefer {
@@ -107,7 +111,11 @@ func (l *Login) Show(title string, prefer int64) {
 func (l *Login) drawTiles() {
 	l.tiles.RemoveAll()
 	for i, s := range l.staff {
-		b := widget.NewButton(s.Name+"\n"+RoleName(s.Role), func() { l.choose(i) })
+		label := s.Name
+		if role := RoleName(s.Role); role != s.Name {
+			label += "\n" + role
+		}
+		b := widget.NewButton(label, func() { l.choose(i) })
 		if i == l.sel {
 			b.Importance = widget.HighImportance
 		}
@@ -141,7 +149,8 @@ func (l *Login) Select(id int64) {
 	}
 }
 
-// TypedKey takes the keyboard: digits, ⌫, Esc, ←/→ between the tiles.
+// TypedKey takes the keyboard's keys: ⌫, Esc, ←/→ between the tiles
+// (digits come through TypedRune).
 func (l *Login) TypedKey(k fyne.KeyName) {
 	switch k {
 	case fyne.KeyLeft, fyne.KeyUp:
@@ -152,6 +161,9 @@ func (l *Login) TypedKey(k fyne.KeyName) {
 		l.pad.typed(k)
 	}
 }
+
+// TypedRune takes a typed digit.
+func (l *Login) TypedRune(r rune) { l.pad.typedRune(r) }
 
 // TypePIN types pin as the pad's buttons would.
 func (l *Login) TypePIN(pin string) {

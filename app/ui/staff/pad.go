@@ -1,8 +1,6 @@
 package staff
 
 import (
-	"strconv"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -75,11 +73,16 @@ func (p *pinPad) typed(k fyne.KeyName) bool {
 	case fyne.KeyEscape:
 		p.clear()
 	default:
-		if n, err := strconv.Atoi(string(k)); err == nil && len(k) == 1 {
-			p.digit(byte('0' + n))
-			return true
-		}
 		return false
 	}
 	return true
+}
+
+// typedRune takes a digit from the keyboard. Digits come as runes, which
+// arrive after their key events: the sixth digit logs in only once its
+// rune is used, so none spills into the field that gets the focus next.
+func (p *pinPad) typedRune(r rune) {
+	if r >= '0' && r <= '9' {
+		p.digit(byte(r))
+	}
 }
