@@ -145,11 +145,6 @@ func (a *App) build() {
 	if !a.tillLocked {
 		a.win.SetContent(a.main)
 	}
-	a.win.Canvas().SetOnTypedRune(func(r rune) {
-		if a.tillLocked && a.first == nil {
-			a.login.TypedRune(r)
-		}
-	})
 	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if a.tillLocked {
 			if a.first == nil {

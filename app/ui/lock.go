@@ -77,6 +77,8 @@ func (a *App) showLogin(title string) {
 	a.win.Canvas().Unfocus()
 	a.login.Show(title, a.cashier.ID)
 	a.win.SetContent(a.login.Content())
+	a.win.Canvas().SetOnTypedRune(a.login.TypedRune) // the PIN's digits; only while locked
+
 }
 
 // LockNow locks the till (the 锁屏 button, Ctrl+L, the idle timer): the
@@ -104,6 +106,7 @@ func (a *App) loggedIn(s pos.Staff) {
 	}
 	a.cashier = s
 	a.tillLocked = false
+	a.win.Canvas().SetOnTypedRune(nil)
 	a.touch()
 	a.showTitle()
 	a.win.SetContent(a.main)

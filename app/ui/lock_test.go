@@ -216,3 +216,20 @@ func findButton(t *testing.T, o fyne.CanvasObject, label string) *widget.Button 
 	t.Fatalf("no button %q", label)
 	return nil
 }
+
+// The PIN can be typed on the keyboard; its digits never reach the scan
+// field that gets the focus after the login.
+func TestKeyboardPINDoesNotSpill(t *testing.T) {
+	f := newFixture(t)
+	f.app.LockNow()
+	test.TypeOnCanvas(f.win.Canvas(), ownerPIN)
+	if f.app.Locked() {
+		t.Fatalf("typed PIN did not log in: %q", f.app.Login().Message())
+	}
+	if got := f.app.checkout.scan.Text; got != "" {
+		t.Errorf("the scan field got %q", got)
+	}
+	if f.win.Canvas().OnTypedRune() != nil {
+		t.Error("the login kept the keyboard after it closed")
+	}
+}
