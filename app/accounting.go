@@ -11,6 +11,7 @@ import (
 
 	"zhanggui/app/ui"
 	"zhanggui/pos"
+	"zhanggui/pos/money"
 	"zhanggui/storage"
 	"zhanggui/sync/payments"
 	"zhanggui/sync/settlement"
@@ -197,6 +198,9 @@ func (a *accounting) result(days []storage.ReconDay, from, to time.Time, lang st
 	for i := range days {
 		d := &days[i]
 		r.CashIn, r.CashOut, r.Items = r.CashIn+d.CashIn, r.CashOut+d.CashOut, r.Items+len(d.Items)
+		if d.CountedCash != nil {
+			r.Counted = addCounted(r.Counted, *d.CountedCash)
+		}
 		for j := range d.Items {
 			if d.Items[j].Difference {
 				r.Differences = append(r.Differences, reconItem(d.Day, &d.Items[j], lang))
@@ -223,7 +227,7 @@ func channelSummary(days []storage.ReconDay, ch settlement.Channel, lang string)
 	t := reconcile.ChannelTotals(days, ch, lang)
 	return ui.ReconSummary{Channel: string(ch), Name: t.Name, HaveBill: t.HaveBill, FeeRateBP: t.FeeRateBP,
 		Payments: t.Payments, Refunds: t.Refunds, Gross: t.Gross, Refunded: t.Refunded,
-		Fees: t.FeesCharged - t.FeesReturned, Expected: t.TillExpected, Differences: t.Differences, Open: t.Open}
+		Fees: t.FeesCharged - t.FeesReturned, Unsettled: t.Unsettled, Expected: t.TillExpected, Differences: t.Differences, Open: t.Open}
 }
 
 // reconItem is a stored difference with its labels in lang.
@@ -242,4 +246,12 @@ func reconItem(day time.Time, it *storage.ReconItem, lang string) ui.ReconItem {
 		x.Resolution = &ui.ReconNote{Who: r.Who, Note: r.Note, At: r.At}
 	}
 	return x
+}
+
+// addCounted adds a day's counted cash to a sum that starts as none.
+func addCounted(sum *money.Fen, day money.Fen) *money.Fen {
+	if sum != nil {
+		day += *sum
+	}
+	return &day
 }

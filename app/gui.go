@@ -25,6 +25,9 @@ import (
 
 // runGUI opens the till's window. With no configuration it opens the demo shop.
 func runGUI(e *env, args []string) int {
+	if len(args) > 0 {
+		return e.usageError("no arguments, not %q", args)
+	}
 	ctx := context.Background()
 	logFile, err := openLog(e.dataDir)
 	if err != nil {
@@ -101,6 +104,7 @@ func runGUI(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)
 		return 1
 	}
+	deps.Shifts.Permissions = tablePermissions(deps.Login.Service, log)
 	deps.Accounting = newAccountingDeps(db, bills.Sources)
 	deps.Reports = reportsDeps(db)
 	deps.Notices = pay.notices
@@ -154,6 +158,7 @@ func newDeps(ctx context.Context, db *storage.DB, log *slog.Logger) (ui.Deps, fu
 		ExportProducts: reports.ExportProductsFile,
 		WriteTemplate:  writeTemplateFile,
 		Backup:         db.Backup,
+		Shifts:         ui.ShiftDeps{Store: db}, // Permissions and Approve: the staff and approvals parts
 		NewID:          newID,
 		Now:            time.Now,
 		Log:            log,

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 
 	staffui "zhanggui/app/ui/staff"
@@ -97,4 +98,17 @@ func readBadge(ctx context.Context) (string, error) {
 	defer func() { _ = conn.Close() }() // fails when the card is gone already
 	uid, err := nfc.ReadUID(ctx, conn)
 	return string(uid), err
+}
+
+// tablePermissions reads the shop's permission table for the screens that
+// gate by it; a store error logs and falls back to the defaults.
+func tablePermissions(s staffui.Service, log *slog.Logger) func() pos.Permissions {
+	return func() pos.Permissions {
+		p, err := s.Permissions(context.Background())
+		if err != nil {
+			log.Warn("permission table", "err", err)
+			return pos.DefaultPermissions()
+		}
+		return p
+	}
 }

@@ -44,13 +44,17 @@ type ReconChannel struct {
 	FeesCharged  money.Fen // on payments
 	FeesReturned money.Fen // given back on refunds, ≥ 0
 	ExpectedFees money.Fen // the till's, at FeeRateBP, net of fees given back
-	TillExpected money.Fen // what the till expects to be settled: its takings less ExpectedFees
+	// Unsettled is the coupon part of the takings the provider does not pay
+	// out (WeChat's merchant-funded 免充值券), net of that refunded.
+	Unsettled    money.Fen
+	TillExpected money.Fen // what the till expects to be settled: its takings less Unsettled and ExpectedFees
 	Differences  int
 	Open         int // differences without a resolution
 }
 
-// ReconCashDay is one day of the drawer. Counted is nil until shifts count
-// the drawer at close (they do not exist yet): the sheet leaves it blank.
+// ReconCashDay is one day of the drawer. Counted is what the shifts closed
+// that day counted beyond their floats; nil when none closed (the sheet
+// says 未盘点).
 type ReconCashDay struct {
 	Day     time.Time
 	In, Out money.Fen // cash taken (sales) and paid out (refunds)
@@ -69,19 +73,24 @@ type ReconRow struct {
 	At          time.Time // at the provider when on the bill, else in the till
 	OnBill      bool
 	InTill      bool
-	BillAmount  money.Fen
+	BillAmount  money.Fen // the order's (refund's) full amount
 	TillAmount  money.Fen
-	BillFee     money.Fen
-	ExpectedFee money.Fen
-	Status      string
-	Difference  bool
-	Urgent      bool
-	FeeDiffers  bool   // listed on the fee sheet
-	Action      string // differences: what to do
-	Key         string // differences: the key to resolve it by
-	ResolvedBy  string // "" while open
-	ResolvedAt  time.Time
-	Note        string
+	// BillCoupon is the part of BillAmount a coupon paid, BillUnsettled the
+	// part of that the provider does not pay out: the row settles
+	// BillAmount − BillUnsettled.
+	BillCoupon    money.Fen
+	BillUnsettled money.Fen
+	BillFee       money.Fen
+	ExpectedFee   money.Fen
+	Status        string
+	Difference    bool
+	Urgent        bool
+	FeeDiffers    bool   // listed on the fee sheet
+	Action        string // differences: what to do
+	Key           string // differences: the key to resolve it by
+	ResolvedBy    string // "" while open
+	ResolvedAt    time.Time
+	Note          string
 }
 
 // ExportReconcileXLSX writes r as a workbook in lang ("zh" or "en").
@@ -197,11 +206,11 @@ type reconLocale struct {
 var reconLocales = map[string]reconLocale{
 	"zh": {lang: "zh", sheets: [5]string{"汇总", "明细", "差异", "手续费", "现金"},
 		title: "对账汇总", total: "合计", cash: "现金", yes: "是", no: "否", notCounted: "未盘点",
-		countedNote:   "实点现金来自交接班盘点；收银机尚无交接班功能，此列暂时留空。",
+		countedNote:   "实点现金为当日交班盘点的现金减去备用金；长短款已在交班时记入待处理财产损溢，差额应为零，不为零说明有未交班或班外的现金收支。",
 		feeMismatches: "手续费不符的交易", chartTitle: "各渠道收款", channelHeader: "渠道"},
 	"en": {lang: "en", sheets: [5]string{"Summary", "Details", "Differences", "Fees", "Cash"},
 		title: "Reconciliation summary", total: "Total", cash: "Cash", yes: "yes", no: "no", notCounted: "not counted",
-		countedNote:   "Counted cash comes from the count at shift close; the till has no shifts yet, so it stays empty.",
+		countedNote:   "Counted is the cash counted at the shifts closed that day, less their floats; each close books its over/short, so the difference is zero unless cash moved outside a closed shift.",
 		feeMismatches: "Transactions whose fee differs", chartTitle: "Takings by channel", channelHeader: "Channel"},
 }
 
@@ -253,5 +262,13 @@ func excelTime(t time.Time) float64 {
 	// Excel's day 0 is 1899-12-30 (with the 1900 leap-year bug folded in).
 	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 	const secondsPerDay = 86400
-	return float64(wall.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Seconds()) / secondsPerDay
+	secs := wall.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Seconds()
+	if wall.Hour() == 0 && wall.Minute() == 0 && wall.Second() == 0 && wall.Nanosecond() == 0 {
+		return secs / secondsPerDay // a day: a whole number, exact
+	}
+	// Half a millisecond more: the nearest double to 10:00:00 can lie just
+	// below it, and LibreOffice, which cuts a time to the second where Excel
+	// rounds, showed it as 09:59:59.
+	const halfMilli = 0.0005
+	return (secs + halfMilli) / secondsPerDay
 }

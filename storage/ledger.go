@@ -11,8 +11,8 @@ import (
 	"zhanggui/pos/money"
 )
 
-// insertEntry writes a journal entry and its postings, then sums the
-// postings as stored: an entry that does not balance in the database is
+// insertEntry writes a journal entry and its postings, notes the shift it
+// was booked in, then sums the postings as stored: an entry that does not balance in the database is
 // never committed, whatever the code before it did.
 func insertEntry(ctx context.Context, tx *tx, e ledger.Entry) error {
 	const q = `INSERT INTO journal_entries (id, at, ref, memo) VALUES (?, ?, ?, ?)`
@@ -26,7 +26,20 @@ func insertEntry(ctx context.Context, tx *tx, e ledger.Entry) error {
 			return fmt.Errorf("entry %s posting %d: %w", e.ID, i, classify(err))
 		}
 	}
+	if err := entryInShift(ctx, tx, e.ID); err != nil {
+		return err
+	}
 	return checkBalanced(ctx, tx, e)
+}
+
+// entryInShift records that entry id was booked in the open shift, if one
+// is: the shift's takings and cash are summed from its entries.
+func entryInShift(ctx context.Context, tx *tx, id string) error {
+	const q = `INSERT INTO shift_entries (entry_id, shift_id) SELECT ?, id FROM shifts WHERE state = 'open'`
+	if _, err := tx.ExecContext(ctx, q, id); err != nil {
+		return fmt.Errorf("entry %s: shift: %w", id, classify(err))
+	}
+	return nil
 }
 
 // checkBalanced sums the stored postings of e: debits must equal credits

@@ -111,10 +111,12 @@ func (db *DB) SavePaymentUnlessSold(ctx context.Context, p pos.Payment) (saved b
 }
 
 // insertSale writes the sale row, its lines and its tenders. The business
-// day is the sale's date in the shop's time zone.
+// day is the sale's date in the shop's time zone; the shift is the one open
+// when the sale commits (none outside a shift).
 func insertSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) error {
 	const q = `INSERT INTO sales (id, no, at, business_day, cashier, training, subtotal_fen,
-		discount_fen, rounding_fen, total_fen, entry_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		discount_fen, rounding_fen, total_fen, entry_id, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		(SELECT id FROM shifts WHERE state = 'open'))`
 	day := pos.BusinessDay(s.At, loc).Format(dayLayout)
 	_, err := tx.ExecContext(ctx, q, s.ID, s.No, formatTime(s.At), day, s.Cashier, boolInt(s.Training),
 		int64(s.Subtotal), int64(s.Discount), int64(s.Rounding), int64(s.Total), s.Entry.ID)

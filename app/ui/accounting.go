@@ -57,6 +57,7 @@ type ReconResult struct {
 	Items       int            // transactions looked at, differences or not
 	CashIn      money.Fen      // the drawer account's debits over the days
 	CashOut     money.Fen      // and its credits
+	Counted     *money.Fen     // the cash the days' closed shifts counted beyond their floats; nil: none closed
 	Problems    []ReconProblem // bills that could not be had
 }
 
@@ -71,6 +72,7 @@ type ReconSummary struct {
 	Gross       money.Fen // Σ payments on the bills
 	Refunded    money.Fen // Σ refunds and reversals
 	Fees        money.Fen // fees taken, net of those given back
+	Unsettled   money.Fen // merchant-funded coupons (免充值券): part of Net the provider does not pay out
 	Expected    money.Fen // what the till expects to be paid out: its takings − refunds − fees at the rate
 	Differences int
 	Open        int // differences not resolved
@@ -79,8 +81,9 @@ type ReconSummary struct {
 // Net returns the bills' takings: Gross − Refunded.
 func (c *ReconSummary) Net() money.Fen { return c.Gross - c.Refunded }
 
-// Settlement returns what the bills say will be paid out: Net − Fees.
-func (c *ReconSummary) Settlement() money.Fen { return c.Net() - c.Fees }
+// Settlement returns what the bills say will be paid out: Net − the
+// merchant's coupons − Fees.
+func (c *ReconSummary) Settlement() money.Fen { return c.Net() - c.Unsettled - c.Fees }
 
 // ReconItem is one difference.
 type ReconItem struct {
@@ -214,16 +217,16 @@ func (s *accountingScreen) build() {
 	s.content = s.layout()
 }
 
-var diffColumns = columns{0.03, 0.3, 0.16, 0.23, 0.12, 0.16}
+var diffColumns = columns{0.03, 0.25, 0.17, 0.2, 0.16, 0.19}
 
 func (s *accountingScreen) layout() fyne.CanvasObject {
-	dates := container.NewHBox(widget.NewLabel(T("From")), container.NewGridWrap(fyne.NewSize(130, 36), s.from),
-		widget.NewLabel(T("to")), container.NewGridWrap(fyne.NewSize(130, 36), s.to),
+	dates := container.NewHBox(widget.NewLabel(T("From")), fitWidth("2026-12-31", s.from),
+		widget.NewLabel(T("to")), fitWidth("2026-12-31", s.to),
 		widget.NewButton("◀", func() { s.shift(-1) }), widget.NewButton("▶", func() { s.shift(1) }),
 		widget.NewButton(T("Yesterday"), func() { s.setDays(s.yesterday(), s.yesterday()); s.load() }))
 	tools := container.NewHBox(s.run, widget.NewButton(T("Import bill…"), s.onImport),
 		widget.NewButton(T("Export Excel…"), s.onExport), widget.NewButton(T("Fee rates…"), s.onFeeRates))
-	top := container.NewVBox(container.NewBorder(nil, nil, dates, tools),
+	top := container.NewVBox(container.New(&splitRow{}, dates, tools),
 		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(320, 36), s.bar), s.status),
 		s.summary, s.cash, widget.NewSeparator())
 	head, labels := row(diffColumns, []fyne.TextAlign{fyne.TextAlignCenter, fyne.TextAlignLeading,
@@ -232,12 +235,13 @@ func (s *accountingScreen) layout() fyne.CanvasObject {
 		labels[i].SetText(T(h))
 		labels[i].TextStyle.Bold = true
 	}
+	wrapCaptions(labels...)
 	left := container.NewBorder(container.NewVBox(s.count, head), nil, nil, nil, s.list)
 	act := container.NewVBox(s.msg, container.NewBorder(nil, nil, nil, s.resolve, s.note))
 	right := container.NewBorder(nil, act, nil, nil, container.NewVScroll(s.detail))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.55
-	return container.NewBorder(top, nil, nil, nil, split)
+	return shrinkTop(top, split)
 }
 
 // days reads the range typed; the end defaults to the start.

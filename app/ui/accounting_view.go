@@ -17,7 +17,7 @@ import (
 var summaryHeads = []string{"Channel", "Count", "Gross", "Refunded", "Fees", "Net", "Expected settlement", "Differences"}
 
 // summaryCols are the summary's column widths: the channel's name is long.
-var summaryCols = columns{0.2, 0.1, 0.1, 0.09, 0.09, 0.1, 0.12, 0.2}
+var summaryCols = columns{0.2, 0.14, 0.1, 0.1, 0.09, 0.09, 0.13, 0.15}
 
 // fillSummary writes the per-channel table, a total row and the drawer.
 func (s *accountingScreen) fillSummary() {
@@ -33,6 +33,9 @@ func (s *accountingScreen) fillSummary() {
 	for i, h := range summaryHeads {
 		cell(T(h), true, alignOf(i))
 	}
+	for _, o := range rows[0].(*fyne.Container).Objects {
+		wrapCaptions(o.(*widget.Label))
+	}
 	var tot ReconSummary
 	for _, c := range s.result.Channels {
 		s.summaryRow(cell, &c, false)
@@ -46,8 +49,7 @@ func (s *accountingScreen) fillSummary() {
 	s.summary.Objects = rows
 	s.relayout()
 	r := s.result
-	s.cash.SetText(Tf("Cash drawer: in %s · out %s · expected in the drawer %s (counted cash comes with shifts)",
-		r.CashIn.Yuan(), r.CashOut.Yuan(), (r.CashIn - r.CashOut).Yuan()))
+	s.cash.SetText(cashLine(&r))
 	s.count.SetText(Tf("Differences: %d, not resolved: %d", len(r.Differences), s.openCount()))
 }
 
@@ -324,4 +326,15 @@ func billFileMessage(be *BillFileError) string {
 		b.WriteString("\n  " + Tf("…and %d more", be.More))
 	}
 	return b.String()
+}
+
+// cashLine is the drawer's line: the ledger's cash in, out and expected,
+// and what the closed shifts counted (beyond their floats).
+func cashLine(r *ReconResult) string {
+	in, out, exp := r.CashIn.Yuan(), r.CashOut.Yuan(), (r.CashIn - r.CashOut).Yuan()
+	if r.Counted == nil {
+		return Tf("Cash drawer: in %s · out %s · expected in the drawer %s · not counted (no shift closed)", in, out, exp)
+	}
+	return Tf("Cash drawer: in %s · out %s · expected in the drawer %s · counted at shift close %s (less the floats) · difference %s",
+		in, out, exp, r.Counted.Yuan(), (*r.Counted - (r.CashIn - r.CashOut)).Yuan())
 }

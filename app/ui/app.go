@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/shift"
 	staffui "zhanggui/app/ui/staff"
 	"zhanggui/pos"
 )
@@ -35,6 +36,7 @@ type App struct {
 	reports    *reportsScreen
 	accounting *accountingScreen
 	syncing    *syncScreen
+	shifts     *shift.Screen
 	banner     *widget.Label
 	bannerBase string
 
@@ -101,6 +103,9 @@ func (a *App) build() {
 		a.channels = newChannelsScreen(a, a.deps.Channels)
 		items = append(items, container.NewTabItem(T("Payment channels"), a.channels.content))
 	}
+	if a.shifts = newShiftScreen(a); a.shifts != nil {
+		items = append(items, container.NewTabItem(T("Shift"), a.shifts.Content))
+	}
 	if a.reports = newReportsScreen(a); a.reports != nil {
 		items = append(items, container.NewTabItem(T("Reports"), a.reports.content))
 	}
@@ -124,6 +129,9 @@ func (a *App) build() {
 		case a.hardware.content:
 			a.hardware.refresh()
 		default:
+			if a.shifts != nil && t.Content == a.shifts.Content {
+				a.shifts.Reload() // a shift opened or closed elsewhere (the soak, another window)
+			}
 			if a.reports != nil && t.Content == a.reports.content {
 				a.reports.reload() // sales made since it was last shown
 			}
@@ -140,6 +148,7 @@ func (a *App) build() {
 	}
 	a.banner = widget.NewLabel("")
 	a.banner.Importance = widget.WarningImportance
+	a.banner.Wrapping = fyne.TextWrapWord // the link states and 待同步 must not widen the window past the screen
 	a.showTitle()
 	a.main = container.NewBorder(a.lockBar(), nil, nil, nil, a.tabs)
 	if !a.tillLocked {

@@ -29,19 +29,19 @@ type channelCard struct {
 	importer map[string]*widget.Button
 	save     *widget.Button
 	test     *widget.Button
-	msg      *widget.Label
+	msg      *noteLabel
 	testDone chan struct{} // closed once the last test's result is shown
 	content  fyne.CanvasObject
 }
 
 func newChannelCard(s *channelsScreen, p pos.Provider) *channelCard {
 	k := &channelCard{s: s, provider: p, entries: map[string]*widget.Entry{}, typed: map[string]*widget.Entry{},
-		keyState: map[string]*widget.Label{}, importer: map[string]*widget.Button{}, msg: widget.NewLabel("")}
-	k.msg.Wrapping = fyne.TextWrapWord
+		keyState: map[string]*widget.Label{}, importer: map[string]*widget.Button{}, msg: newNoteLabel()}
 	k.enabled = widget.NewCheck(T("Take payments through this channel"), nil)
 	form := widget.NewForm(widget.NewFormItem(T("Enabled"), k.enabled))
 	if p == pos.Wechat {
 		k.api = radio(wechatAPIs)
+		k.api.Horizontal = false // side by side, the two long choices widen the window past 1280 pixels
 		k.api.OnChanged = func(string) { k.showAPI() }
 		form.Append(T("API version"), k.api)
 	}

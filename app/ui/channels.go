@@ -49,7 +49,7 @@ type channelsScreen struct {
 	app     *App
 	deps    ChannelDeps
 	cards   []*channelCard // in the order of pos.ChannelProviders
-	msg     *widget.Label  // problems loading the channels
+	msg     *noteLabel     // problems loading the channels
 	forget  *widget.Button // shown when the saved keys cannot be opened
 	content fyne.CanvasObject
 }
@@ -79,8 +79,7 @@ var channelFields = map[pos.Provider]struct {
 var wechatAPIs = []choice{{"v2", "v2 (payment codes only)"}, {"v3", "v3 (payment codes and dynamic QR)"}}
 
 func newChannelsScreen(a *App, d ChannelDeps) *channelsScreen {
-	s := &channelsScreen{app: a, deps: d, msg: widget.NewLabel("")}
-	s.msg.Wrapping = fyne.TextWrapWord
+	s := &channelsScreen{app: a, deps: d, msg: newNoteLabel()}
 	s.forget = widget.NewButton(T("Forget the saved keys…"), s.confirmForget)
 	s.forget.Hide()
 	top := container.NewVBox(widget.NewLabel(T("Keys are stored encrypted; the screen shows only their fingerprints.")))
@@ -96,6 +95,7 @@ func newChannelsScreen(a *App, d ChannelDeps) *channelsScreen {
 		list.Add(k.content)
 	}
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(list))
+	s.msg.relayout = s.content.Refresh
 	s.load()
 	if a.cashier.Role != pos.RoleOwner {
 		s.ownerOnly()

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/pos"
@@ -27,6 +28,9 @@ type checkoutScreen struct {
 
 	scan       *keyEntry
 	resultList *widget.List
+	found      *widget.Label     // how many products the search matched
+	resultBox  fyne.CanvasObject // found and resultList; hidden while not searching
+	left       *fyne.Container   // scan field, results and cart (searchLayout)
 	lines      *widget.List
 	items      *widget.Label
 	subtotal   *widget.Label
@@ -34,11 +38,14 @@ type checkoutScreen struct {
 	total      *canvas.Text
 	change     *canvas.Text
 	lastInfo   *widget.Label
-	msg        *widget.Label
+	msg        *noteLabel // takes no room while empty
 	content    fyne.CanvasObject
 }
 
-var lineCols = columns{0.06, 0.40, 0.14, 0.13, 0.12, 0.15}
+// searchMax bounds the search results listed; the count says when there are more.
+const searchMax = 50
+
+var lineCols = columns{0.08, 0.32, 0.13, 0.13, 0.17, 0.17}
 
 func newCheckoutScreen(a *App) *checkoutScreen {
 	s := &checkoutScreen{app: a, selected: -1}
@@ -58,26 +65,20 @@ func (s *checkoutScreen) build() {
 	s.scan.onRune = s.onRune
 	s.scan.scanTab = s.app.settings.ScanSuffix == "tab" // the gun ends codes with Tab: it submits
 
-	s.resultList = widget.NewList(func() int { return len(s.results) }, func() fyne.CanvasObject {
-		r, _ := row(columns{0.55, 0.25, 0.2}, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading, fyne.TextAlignTrailing})
-		return r
-	}, s.updateResult)
+	s.resultList = widget.NewList(func() int { return len(s.results) }, resultRow, s.updateResult)
 	s.resultList.OnSelected = func(i widget.ListItemID) { s.picked = i }
+	s.found = widget.NewLabel("")
+	s.found.Truncation = fyne.TextTruncateEllipsis
 
-	s.lines = widget.NewList(func() int { return len(s.cart.Lines) }, func() fyne.CanvasObject {
-		r, _ := row(lineCols, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading,
-			fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing})
-		return r
-	}, s.updateLine)
+	s.lines = widget.NewList(func() int { return len(s.cart.Lines) }, lineRow, s.updateLine)
 	s.lines.OnSelected = func(i widget.ListItemID) { s.selected = i; s.app.win.Canvas().Focus(s.scan) }
 
 	s.items, s.subtotal, s.discount = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	s.total, s.change = bigText(44), bigText(30)
 	s.lastInfo = widget.NewLabel("")
 	s.lastInfo.Wrapping = fyne.TextWrapWord
-	s.msg = widget.NewLabel("")
+	s.msg = newNoteLabel()
 	s.msg.Importance = widget.DangerImportance
-	s.msg.Wrapping = fyne.TextWrapWord
 	s.content = s.layout()
 }
 
@@ -88,17 +89,19 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		hl[i].SetText(T(h))
 		hl[i].TextStyle.Bold = true
 	}
+	wrapCaptions(hl...)
 	// What went wrong with a scan shows right under the field, where the
 	// cashier looks; the change and the last sale under the total.
-	searchBox := container.NewBorder(container.NewVBox(s.scan, s.msg), nil, nil, nil, s.resultList)
-	left := container.NewVSplit(searchBox, container.NewBorder(head, nil, nil, nil, s.lines))
-	left.Offset = 0.28
+	s.resultBox = container.NewBorder(s.found, widget.NewSeparator(), nil, nil, s.resultList)
+	s.resultBox.Hide()
+	cart := container.NewBorder(head, nil, nil, nil, s.lines)
+	s.left = container.New(&searchLayout{need: s.resultsHeight, keep: func() float32 {
+		return head.MinSize().Height + theme.Padding() + listHeight(lineRow(), min(2, max(1, len(s.cart.Lines))))
+	}}, container.NewVBox(s.scan, s.msg), s.resultBox, cart)
+	s.msg.relayout = s.left.Refresh
+	left := s.left
 
-	totals := widget.NewForm(
-		widget.NewFormItem(T("Items"), s.items),
-		widget.NewFormItem(T("Subtotal"), s.subtotal),
-		widget.NewFormItem(T("Discount"), s.discount),
-	)
+	totals := s.totalsPanel()
 	keys := container.NewGridWithColumns(2,
 		keyButton("F12", "Cash", s.onPayCash),
 		keyButton("F9", "Scan payment code", s.onPayCode),
@@ -117,12 +120,45 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 	)
 	hint := widget.NewLabel(T("+/- change quantity · ↑/↓ select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
-	dueLabel := widget.NewLabel(T("Total due"))
-	right := container.NewVBox(totals, dueLabel, s.total, s.change, s.lastInfo, widget.NewSeparator(), keys, hint)
-	// The panel scrolls rather than grow the window past a 768-pixel screen.
+	// The keys stay at the bottom, where the hand finds them, whatever the
+	// sale shows above them; the panel scrolls rather than grow the window
+	// past a 720-pixel screen (large-font mode).
+	right := container.NewBorder(totals, container.NewVBox(widget.NewSeparator(), keys, hint), nil, nil)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.66
 	return split
+}
+
+// totalsPanel shows the sale's figures on one line, the total due beside its
+// caption, then the change and the last sale.
+func (s *checkoutScreen) totalsPanel() fyne.CanvasObject {
+	figure := func(caption string, value *widget.Label) fyne.CanvasObject {
+		c := widget.NewLabel(T(caption))
+		c.TextStyle.Bold = true
+		return container.NewHBox(c, value)
+	}
+	figures := container.NewGridWithColumns(3, figure("Items", s.items),
+		figure("Subtotal", s.subtotal), figure("Discount", s.discount))
+	due := container.NewBorder(nil, nil, container.NewCenter(widget.NewLabel(T("Total due"))), nil, s.total)
+	return container.NewVBox(figures, due, s.change, s.lastInfo)
+}
+
+func resultRow() fyne.CanvasObject {
+	r, _ := row(columns{0.5, 0.28, 0.22}, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading, fyne.TextAlignTrailing})
+	return r
+}
+
+func lineRow() fyne.CanvasObject {
+	r, _ := row(lineCols, []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading,
+		fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing})
+	return r
+}
+
+// resultsHeight is the room the search results need to show every match:
+// the count, the rows and the separator under them (resultBox).
+func (s *checkoutScreen) resultsHeight() float32 {
+	pad := theme.Padding()
+	return s.found.MinSize().Height + pad + listHeight(resultRow(), len(s.results)) + pad + theme.SeparatorThicknessSize()
 }
 
 func (s *checkoutScreen) updateResult(i widget.ListItemID, o fyne.CanvasObject) {
@@ -197,11 +233,36 @@ func (s *checkoutScreen) onSearch(text string) {
 	q, _ = pos.SplitQty(q)
 	s.results, s.picked = nil, 0
 	if q != "" && !isDigits(q) {
-		s.results = s.app.deps.Catalog.Search(q, 8)
+		s.results = s.app.deps.Catalog.Search(q, searchMax+1)
 	}
+	s.showFound()
 	s.resultList.Refresh()
 	if len(s.results) > 0 {
 		s.resultList.Select(0)
+		s.resultList.ScrollToTop()
+	}
+}
+
+// showFound says how many products matched, and gives the results their
+// room while there are any.
+func (s *checkoutScreen) showFound() {
+	switch n := len(s.results); {
+	case n > searchMax:
+		s.results = s.results[:searchMax]
+		s.found.SetText(Tf("More than %d matches: type more of the name · ↑/↓ choose · Enter adds", searchMax))
+	case n == 1:
+		s.found.SetText(T("1 match · Enter adds it"))
+	default:
+		s.found.SetText(Tf("%d matches · ↑/↓ choose · Enter adds", n))
+	}
+	if len(s.results) > 0 {
+		s.resultBox.Show()
+	} else {
+		s.resultBox.Hide()
+	}
+	s.left.Refresh() // the rows changed: lay out again
+	if s.selected >= 0 {
+		s.lines.ScrollTo(s.selected) // the line just added stays in sight
 	}
 }
 

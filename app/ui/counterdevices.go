@@ -21,7 +21,7 @@ type deviceSettings struct {
 	size   *widget.Select
 	suffix *widget.RadioGroup
 	gap    *widget.Entry
-	msg    *widget.Label
+	msg    *noteLabel
 	paths  map[string]string // camera choice label → device path
 }
 
@@ -33,8 +33,7 @@ func newDeviceSettings(s *hardwareScreen) *deviceSettings {
 	d.size = widget.NewSelect(pos.CameraSizes, nil)
 	d.suffix = radio(suffixChoices)
 	d.gap = widget.NewEntry()
-	d.msg = widget.NewLabel("")
-	d.msg.Wrapping = fyne.TextWrapWord
+	d.msg = newNoteLabel()
 	return d
 }
 

@@ -59,6 +59,7 @@ type Deps struct {
 	Link          func(pos.Provider) pos.Link
 	LinkProviders []pos.Provider
 	Reports       SalesReports   // the sales reports screen; nil hides it
+	Shifts        ShiftDeps      // the shift tab (交班); a nil Store hides it
 	Accounting    AccountingDeps // the accountant's screen
 	Sync          SyncDeps       // the sync status screen (outbox, links)
 	Restore       RestoreDeps    // Settings → 从备份恢复… (app/ui/restore.go)

@@ -32,7 +32,7 @@ type hardwareScreen struct {
 	cameras *widget.Label
 	readers *widget.Label
 	printer *widget.Label
-	tap     *widget.Label
+	tap     *noteLabel
 	drawer  *widget.Button
 	content fyne.CanvasObject
 	preview *cameraScan
@@ -43,8 +43,8 @@ type hardwareScreen struct {
 
 func newHardwareScreen(a *App) *hardwareScreen {
 	s := &hardwareScreen{app: a, cameras: widget.NewLabel(""), readers: widget.NewLabel(""),
-		printer: widget.NewLabel(""), tap: widget.NewLabel("")}
-	for _, l := range []*widget.Label{s.cameras, s.readers, s.printer, s.tap} {
+		printer: widget.NewLabel(""), tap: newNoteLabel()}
+	for _, l := range []*widget.Label{s.cameras, s.readers, s.printer} {
 		l.Wrapping = fyne.TextWrapWord
 	}
 	s.camBox = container.NewVBox()

@@ -34,6 +34,7 @@ var zhCN = map[string]string{
 	"%s says payment %s of %s was paid, but the till had cancelled it. Nothing was booked: check it with the provider.": "%s称支付 %s（%s）已付款，但收银台已将其撤销。系统未记账，请向支付机构核实。",
 	"Reports":        "报表",
 	"Reconciliation": "对账",
+	"Shift":          "交班",
 	"Sync":           "同步",
 	"Zhanggui":       "掌柜",
 	"(demo data)":    "（演示数据）",

@@ -63,13 +63,7 @@ func (a *App) loginDeps() staffui.Deps {
 
 // printSlip prints a titled slip of lines on the receipt printer.
 func (a *App) printSlip(title string, lines []string) error {
-	doc := printer.Doc{Shop: a.settings.ShopName, Title: title, Footer: lines, Cut: true}
-	job, err := printer.Encode(doc, printer.Width(a.settings.PaperWidth))
-	if err != nil {
-		return err
-	}
-	a.printer.Submit(job)
-	return nil
+	return a.printDoc(printer.Doc{Shop: a.settings.ShopName, Title: title, Footer: lines, Cut: true})
 }
 
 func (a *App) showLogin(title string) {

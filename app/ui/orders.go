@@ -28,7 +28,7 @@ type ordersScreen struct {
 	list    *widget.List
 	summary *widget.Label
 	detail  *paperView // the receipt as printed, and the journal entry
-	msg     *widget.Label
+	msg     *noteLabel
 	content fyne.CanvasObject
 }
 
@@ -46,7 +46,7 @@ func newOrdersScreen(a *App) *ordersScreen {
 			return r
 		}, s.updateRow)
 	s.list.OnSelected = func(i widget.ListItemID) { s.open(s.shown[i]) }
-	s.summary, s.msg = widget.NewLabel(""), widget.NewLabel("")
+	s.summary, s.msg = widget.NewLabel(""), newNoteLabel()
 	s.msg.Importance = widget.DangerImportance
 	s.detail = newPaperView(T("Select an order to see it."))
 	s.content = s.layout()
@@ -57,7 +57,7 @@ func newOrdersScreen(a *App) *ordersScreen {
 func (s *ordersScreen) layout() fyne.CanvasObject {
 	nav := container.NewHBox(
 		widget.NewButton("◀", func() { s.setDay(s.day.AddDate(0, 0, -1)) }),
-		container.NewGridWrap(fyne.NewSize(130, 36), s.date),
+		fitWidth("2026-12-31", s.date),
 		widget.NewButton("▶", func() { s.setDay(s.day.AddDate(0, 0, 1)) }),
 		widget.NewButton(T("Today"), func() { s.setDay(pos.BusinessDay(s.app.deps.Now(), s.app.settings.Location())) }),
 	)
@@ -71,6 +71,7 @@ func (s *ordersScreen) layout() fyne.CanvasObject {
 	refund := widget.NewButton(T("Refund…"), s.onRefund)
 	right := container.NewBorder(nil, container.NewVBox(s.msg, container.NewGridWithColumns(2, reprint, refund)), nil, nil,
 		container.NewVScroll(s.detail))
+	s.msg.relayout = right.Refresh
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	return split
@@ -124,7 +125,11 @@ func (s *ordersScreen) filter() {
 			sum.Total += sale.Total
 		}
 	}
-	s.summary.SetText(Tf("%d orders · %s", len(s.shown), sum.Total.Yuan()))
+	if len(s.shown) == 1 { // "1 orders" reads as a typo
+		s.summary.SetText(Tf("%d order · %s", 1, sum.Total.Yuan()))
+	} else {
+		s.summary.SetText(Tf("%d orders · %s", len(s.shown), sum.Total.Yuan()))
+	}
 	s.list.UnselectAll()
 	s.list.Refresh()
 }

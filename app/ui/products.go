@@ -23,13 +23,13 @@ type productsScreen struct {
 	search *widget.Entry
 	list   *widget.List
 	count  *widget.Label
-	msg    *widget.Label
+	msg    *noteLabel
 
 	content fyne.CanvasObject
 	form    *productForm // the open edit form, if any
 }
 
-var productCols = columns{0.2, 0.32, 0.12, 0.08, 0.1, 0.1, 0.08}
+var productCols = columns{0.15, 0.31, 0.12, 0.07, 0.1, 0.14, 0.11}
 
 func newProductsScreen(a *App) *productsScreen {
 	s := &productsScreen{app: a}
@@ -41,8 +41,7 @@ func newProductsScreen(a *App) *productsScreen {
 		return r
 	}, s.updateRow)
 	s.list.OnSelected = func(i widget.ListItemID) { s.edit(s.shown[i]); s.list.UnselectAll() }
-	s.count, s.msg = widget.NewLabel(""), widget.NewLabel("")
-	s.msg.Wrapping = fyne.TextWrapWord
+	s.count, s.msg = widget.NewLabel(""), newNoteLabel()
 	buttons := container.NewHBox(
 		widget.NewButton(T("New product"), func() { s.edit(pos.Product{Active: true, Unit: "个"}) }),
 		widget.NewButton(T("Import .xlsx/.csv"), s.onImport),
@@ -55,8 +54,10 @@ func newProductsScreen(a *App) *productsScreen {
 		hl[i].SetText(T(h))
 		hl[i].TextStyle.Bold = true
 	}
+	wrapCaptions(hl...)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, s.search), head)
 	s.content = container.NewBorder(top, container.NewVBox(s.msg, s.count), nil, nil, s.list)
+	s.msg.relayout = s.content.Refresh
 	return s
 }
 

@@ -39,7 +39,8 @@ type reportsScreen struct {
 
 	fromDate, toDate *widget.Entry
 	dims             map[pos.ReportDim]*widget.Button
-	summary, msg     *widget.Label
+	summary          *widget.Label
+	msg              *noteLabel
 	table            *fyne.Container // the header, rows and totals of the grouping shown
 	list             *widget.List
 	foot             []*widget.Label // the totals row
@@ -59,7 +60,7 @@ func newReportsScreen(a *App) *reportsScreen {
 	s.fromDate, s.toDate = widget.NewEntry(), widget.NewEntry()
 	s.fromDate.OnSubmitted = func(text string) { s.onDate(text, true) }
 	s.toDate.OnSubmitted = func(text string) { s.onDate(text, false) }
-	s.summary, s.msg = widget.NewLabel(""), widget.NewLabel("")
+	s.summary, s.msg = widget.NewLabel(""), newNoteLabel()
 	s.summary.TextStyle.Bold = true
 	s.msg.Importance = widget.DangerImportance
 	s.table = container.NewStack()
@@ -67,6 +68,7 @@ func newReportsScreen(a *App) *reportsScreen {
 	s.chartTitle = widget.NewLabel("")
 	s.chartTitle.TextStyle.Bold = true
 	s.content = s.layout()
+	s.msg.relayout = s.content.Refresh
 	s.reload()
 	return s
 }
@@ -74,9 +76,9 @@ func newReportsScreen(a *App) *reportsScreen {
 func (s *reportsScreen) layout() fyne.CanvasObject {
 	nav := container.NewHBox(
 		widget.NewButton("‹", func() { s.shift(-1) }),
-		container.NewGridWrap(fyne.NewSize(130, 36), s.fromDate),
+		fitWidth("2026-12-31", s.fromDate),
 		widget.NewLabel(T("to")),
-		container.NewGridWrap(fyne.NewSize(130, 36), s.toDate),
+		fitWidth("2026-12-31", s.toDate),
 		widget.NewButton("›", func() { s.shift(1) }),
 		widget.NewButton(T("Today"), s.onToday),
 		widget.NewButton(T("Refresh"), s.reload),
@@ -92,7 +94,7 @@ func (s *reportsScreen) layout() fyne.CanvasObject {
 	top := container.NewVBox(container.NewBorder(nil, nil, nav, export), tabs, s.summary)
 	chart := container.NewBorder(s.chartTitle, nil, nil, nil, s.chart)
 	split := container.NewHSplit(s.table, container.NewPadded(chart))
-	split.Offset = 0.58
+	split.Offset = 0.62
 	return container.NewBorder(top, s.msg, nil, nil, split)
 }
 
@@ -177,8 +179,11 @@ func (s *reportsScreen) show() {
 		b.Refresh()
 	}
 	t := s.report.Total
-	s.summary.SetText(Tf("%d orders · takings %s · discounts %s · refunds %s · net %s",
-		t.Count, t.Takings().Yuan(), t.Discount.Yuan(), t.Refunds.Yuan(), t.Net().Yuan()))
+	format := T("%d orders · takings %s · discounts %s · refunds %s · net %s")
+	if t.Count == 1 { // "1 orders" reads as a typo
+		format = T("%d order · takings %s · discounts %s · refunds %s · net %s")
+	}
+	s.summary.SetText(fmt.Sprintf(format, t.Count, t.Takings().Yuan(), t.Discount.Yuan(), t.Refunds.Yuan(), t.Net().Yuan()))
 	s.table.Objects = []fyne.CanvasObject{s.newTable()}
 	s.table.Refresh()
 	s.drawChart()
@@ -217,7 +222,7 @@ func (s *reportsScreen) reportCols(d pos.ReportDim) []reportCol {
 		return func(r pos.ReportRow) string { return f(r).Yuan() }
 	}
 	count := func(r pos.ReportRow) string { return fmt.Sprint(r.Count) }
-	name := reportCol{head: dimHeads()[d], width: 0.28, align: fyne.TextAlignLeading, text: s.rowName}
+	name := reportCol{head: dimHeads()[d], width: 0.22, align: fyne.TextAlignLeading, text: s.rowName}
 	cols := []reportCol{name, col(T("No. of orders"), 0.12, count)}
 	switch d {
 	case pos.ByProduct: // nine tenths of the widths below, and the quantity
@@ -232,12 +237,12 @@ func (s *reportsScreen) reportCols(d pos.ReportDim) []reportCol {
 	}
 	if d.SplitsDiscount() {
 		cols = append(cols, col(T("Gross sales"), 0.16, yuan(func(r pos.ReportRow) money.Fen { return r.Gross })),
-			col(T("Discounts"), 0.12, yuan(func(r pos.ReportRow) money.Fen { return r.Discount })))
+			col(T("Discounts"), 0.16, yuan(func(r pos.ReportRow) money.Fen { return r.Discount })))
 	} else {
 		cols = append(cols, col(T("Takings"), 0.2, yuan(pos.ReportRow.Takings)))
 	}
-	cols = append(cols, col(T("Refunded"), 0.14, yuan(func(r pos.ReportRow) money.Fen { return r.Refunds })),
-		col(T("Net"), 0.16, yuan(pos.ReportRow.Net)))
+	cols = append(cols, col(T("Refunded"), 0.16, yuan(func(r pos.ReportRow) money.Fen { return r.Refunds })),
+		col(T("Net"), 0.15, yuan(pos.ReportRow.Net)))
 	if d == pos.ByProduct {
 		for i := 3; i < len(cols); i++ {
 			cols[i].width *= 0.9
@@ -302,6 +307,7 @@ func (s *reportsScreen) newTable() fyne.CanvasObject {
 	for _, l := range append(hl, fl...) {
 		l.TextStyle.Bold = true
 	}
+	wrapCaptions(hl...)
 	s.foot = fl
 	rows := s.report.Rows(s.dim)
 	s.list = widget.NewList(func() int { return len(rows) },

@@ -26,7 +26,7 @@ type settingsScreen struct {
 	offFloor, offTotal, offPerCard, offHours *widget.Entry
 	printerKind, paper, language, rounding   *widget.RadioGroup
 	largeFont                                *widget.Check
-	msg                                      *widget.Label
+	msg                                      *noteLabel
 	content                                  fyne.CanvasObject
 }
 
@@ -76,9 +76,11 @@ func newSettingsScreen(a *App) *settingsScreen {
 	}
 	s.printerKind, s.paper = radio(printerKinds), radio(paperWidths)
 	s.language, s.rounding = radio(languages), radio(roundings)
+	// Side by side, three long English choices in large-font mode make the
+	// window wider than a 1280-pixel screen.
+	s.rounding.Horizontal = false
 	s.largeFont = widget.NewCheck(T("Large font for older cashiers"), nil)
-	s.msg = widget.NewLabel("")
-	s.msg.Wrapping = fyne.TextWrapWord
+	s.msg = newNoteLabel()
 	s.show(a.settings)
 	s.printerTarget.SetPlaceHolder("/dev/usb/lp0 · 192.168.1.50:9100 · /path/receipts.bin")
 	form := widget.NewForm(
@@ -99,6 +101,7 @@ func newSettingsScreen(a *App) *settingsScreen {
 	backup := widget.NewButton(T("Back up now…"), s.onBackup)
 	s.content = container.NewBorder(nil, container.NewVBox(s.msg, container.NewHBox(save, backup, s.restoreButton())), nil, nil,
 		container.NewVScroll(form))
+	s.msg.relayout = s.content.Refresh
 	return s
 }
 
@@ -126,7 +129,9 @@ func (s *settingsScreen) show(st pos.Settings) {
 
 // labelled puts a small caption above an entry.
 func labelled(caption string, e *widget.Entry) fyne.CanvasObject {
-	return container.NewVBox(widget.NewLabel(caption), e)
+	l := widget.NewLabel(caption)
+	l.Wrapping = fyne.TextWrapWord // four captions side by side must not widen the window
+	return container.NewVBox(l, e)
 }
 
 // read returns the settings as entered on the screen.

@@ -17,20 +17,23 @@ type Account string
 
 // The shop's accounts.
 const (
-	Cash              Account = "1001.cash"         // 库存现金: the drawer
-	AlipayClearing    Account = "1012.alipay"       // 其他货币资金-支付宝: owed by Alipay
-	WechatClearing    Account = "1012.wechat"       // 其他货币资金-微信
-	UnionPayClearing  Account = "1012.unionpay"     // 其他货币资金-银联
-	ECNYClearing      Account = "1012.ecny"         // 其他货币资金-数字人民币
-	CardReceivable    Account = "1122.card"         // 应收账款-银行卡
-	StoredValue       Account = "2203.stored_value" // 预收账款-会员储值
-	PointsLiability   Account = "2241.points"       // 其他应付款-会员积分
-	Revenue           Account = "6001.sales"        // 主营业务收入
-	Discounts         Account = "6001.discounts"    // 销售折扣 (contra revenue)
-	Rounding          Account = "6001.rounding"     // 抹零 (contra revenue)
-	Refunds           Account = "6001.refunds"      // 销售退回 (contra revenue)
-	ProviderFees      Account = "6603.fees"         // 财务费用-手续费
-	CardOfflineLosses Account = "6711.card_losses"  // 营业外支出-脱机拒付
+	Cash              Account = "1001.cash"            // 库存现金: the drawer
+	AlipayClearing    Account = "1012.alipay"          // 其他货币资金-支付宝: owed by Alipay
+	WechatClearing    Account = "1012.wechat"          // 其他货币资金-微信
+	UnionPayClearing  Account = "1012.unionpay"        // 其他货币资金-银联
+	ECNYClearing      Account = "1012.ecny"            // 其他货币资金-数字人民币
+	CardReceivable    Account = "1122.card"            // 应收账款-银行卡
+	StoredValue       Account = "2203.stored_value"    // 预收账款-会员储值
+	PointsLiability   Account = "2241.points"          // 其他应付款-会员积分
+	Revenue           Account = "6001.sales"           // 主营业务收入
+	Discounts         Account = "6001.discounts"       // 销售折扣 (contra revenue)
+	Rounding          Account = "6001.rounding"        // 抹零 (contra revenue)
+	Refunds           Account = "6001.refunds"         // 销售退回 (contra revenue)
+	ProviderFees      Account = "6603.fees"            // 财务费用-手续费
+	CardOfflineLosses Account = "6711.card_losses"     // 营业外支出-脱机拒付
+	Safe              Account = "1001.safe"            // 库存现金-保险柜: where drops go and paid-ins come from
+	CashOverShort     Account = "1901.cash_over_short" // 待处理财产损溢-现金长短款: a shift's 长短款
+	PettyExpenses     Account = "6602.petty"           // 管理费用-零星支出: paid out of the drawer
 )
 
 // ErrUnbalanced means an entry's debits and credits differ.

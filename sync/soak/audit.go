@@ -26,7 +26,8 @@ type Report struct {
 	JobsDone         int
 	Entries          int
 	SimCharges       map[providersim.ChargeKind]int
-	Cards            CardCounts // audit_cards.go
+	Cards            CardCounts  // audit_cards.go
+	Shifts           ShiftCounts // audit_shifts.go
 	Violations       []string
 }
 
@@ -44,6 +45,7 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "refunds %v; journal entries %d; outbox jobs done %d\n", r.Refunds, r.Entries, r.JobsDone)
 	fmt.Fprintf(&b, "simulator money movements %v\n", r.SimCharges)
 	fmt.Fprintf(&b, "%v\n", r.Cards)
+	fmt.Fprintf(&b, "%v\n", r.Shifts)
 	if len(r.Violations) == 0 {
 		b.WriteString("no violations")
 	}
@@ -142,6 +144,9 @@ func Audit(ctx context.Context, path string, charges []providersim.Charge) (Repo
 		if st.count > 1 {
 			r.fail("%s charged %d times", no, st.count)
 		}
+	}
+	if err := auditShifts(ctx, db, &r); err != nil {
+		return r, err
 	}
 	return r, auditRest(ctx, db, &r)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"time"
 )
@@ -33,10 +34,22 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	}
 	if cfg.Drain {
 		go t.Link.Run(ctx)
-		return t.drain(ctx)
+		if err := t.drain(ctx); err != nil {
+			return err
+		}
+		return t.closeForGood(ctx)
+	}
+	if err := t.ensureShift(ctx, rand.New(rand.NewPCG(cfg.Seed, 9))); err != nil {
+		return err
 	}
 	t.Start(ctx)
 	go t.JumpClock(ctx, cfg.Seed)
+	go func() {
+		if err := t.RunShifts(ctx, cfg.Seed); err != nil {
+			fmt.Fprintln(os.Stderr, "soak: shifts:", err) // the parent fails: the till ended by itself
+			os.Exit(3)
+		}
+	}()
 	return t.Sell(ctx)
 }
 

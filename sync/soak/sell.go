@@ -52,11 +52,13 @@ func (l *lane) run(ctx context.Context) error {
 		// link is down.
 		time.Sleep(time.Duration(10+l.rnd.IntN(40)) * time.Millisecond)
 		var err error
+		l.t.counter.RLock() // a shift close waits for the sale in hand
 		if l.rnd.Float64() < l.t.cfg.Refunds {
 			err = l.refund(ctx)
 		} else {
 			err = l.sell(ctx)
 		}
+		l.t.counter.RUnlock()
 		if err != nil && ctx.Err() == nil {
 			return err
 		}

@@ -59,6 +59,7 @@ type Till struct {
 	products []pos.Product
 	ctl      *http.Client
 	mu       sync.Mutex      // one decision about a cart at a time: a cashier's or the outbox's
+	counter  sync.RWMutex    // each lane's sale holds it shared; a shift close waits for them (shifts.go)
 	active   map[string]bool // carts a cashier is working on
 	sales    []string        // sales completed by this process, for refunds
 }

@@ -16,8 +16,10 @@ import (
 // difference with its latest resolution.
 //
 // The drawer's expected cash is the ledger's: the cash account's debits
-// and credits of the day. Counted cash needs shifts, which do not exist
-// yet, so CountedCash stays nil.
+// and credits of the day. The counted cash is what the shifts closed that
+// day counted beyond their floats (nil when none closed): with every cash
+// entry of the day in a shift closed that day, it equals the ledger's, as
+// each close books its over/short.
 func (s *Service) ReconcileDay(ctx context.Context, day time.Time) (storage.ReconDay, error) {
 	day = settlement.DayOf(day)
 	d, err := s.reconcile(ctx, day)
@@ -58,6 +60,14 @@ func (s *Service) reconcile(ctx context.Context, day time.Time) (storage.ReconDa
 		}
 	}
 	d.CashIn, d.CashOut, err = s.DB.AccountTotals(ctx, ledger.Cash, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return d, err
+	}
+	sc, err := s.DB.ShiftCash(ctx, day, day.AddDate(0, 0, 1))
+	if err == nil && sc.Shifts > 0 {
+		counted := sc.Counted - sc.Float
+		d.CountedCash = &counted
+	}
 	return d, err
 }
 
@@ -66,7 +76,8 @@ func storedChannel(s settlement.Summary, bill *storage.Bill) storage.ReconChanne
 	c := storage.ReconChannel{Channel: string(s.Channel), HaveBill: s.HaveBill, FeeRateBP: s.FeeRateBP,
 		Payments: s.Payments, Refunds: s.Refunds, Gross: s.Gross, Refunded: s.Refunded, FeesCharged: s.FeesCharged,
 		FeesReturned: s.FeesReturned, TillPayments: s.TillPayments, TillRefunds: s.TillRefunds, TillGross: s.TillGross,
-		TillRefunded: s.TillRefunded, ExpectedFees: s.ExpectedFees, Differences: s.Differences, Urgent: s.Urgent}
+		TillRefunded: s.TillRefunded, ExpectedFees: s.ExpectedFees, Differences: s.Differences, Urgent: s.Urgent,
+		Unsettled: s.Unsettled}
 	if bill != nil {
 		c.BillID = bill.ID
 	}
@@ -79,7 +90,8 @@ func storedItem(ch settlement.Channel, it *settlement.Item) storage.ReconItem {
 		Difference: it.Status.Difference(), Urgent: it.Status.Urgent(), Provider: string(it.Provider),
 		OutTradeNo: it.OutTradeNo, OutRefundNo: it.OutRefundNo, TradeNo: it.TradeNo, SaleNo: it.SaleNo,
 		OnBill: it.OnBill, InTill: it.InTill, BillAmount: it.BillAmount, TillAmount: it.TillAmount, BillFee: it.BillFee,
-		ExpectedFee: it.ExpectedFee, BillAt: it.BillAt, TillAt: it.TillAt, Line: it.Line}
+		ExpectedFee: it.ExpectedFee, BillAt: it.BillAt, TillAt: it.TillAt, Line: it.Line, BillCoupon: it.BillCoupon,
+		BillUnsettled: it.BillUnsettled}
 }
 
 // Open counts a stored day's differences that have no resolution.

@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// TestScreensFitSmallWindow: every screen, in both languages and in
+// large-font mode, fits the 1280×720 window of the smallest counter screen,
+// so nothing is cut off at the right or the bottom and the window never
+// grows past the screen.
+func TestScreensFitSmallWindow(t *testing.T) {
+	defer SetLanguage("zh")
+	small := fyne.NewSize(1280, 720)
+	for _, mode := range []struct {
+		lang  string
+		large bool
+	}{{"zh", false}, {"zh", true}, {"en", false}, {"en", true}} {
+		f := newFixture(t)
+		f.app.deps.Reports = dbReports{f.db}
+		f.app.deps.Accounting = testAccounting(f.db, nil, time.Now)
+		f.app.deps.Sync = SyncDeps{Status: func(context.Context) (SyncStatus, error) { return SyncStatus{}, nil }}
+		f.app.deps.Channels = ChannelDeps{Store: newVault(t, f.db)}
+		st := f.app.settings
+		st.Language, st.LargeFont = mode.lang, mode.large
+		if err := f.app.applySettings(st); err != nil {
+			t.Fatal(err)
+		}
+		f.app.build() // with the screens the deps above add
+		if n := len(f.app.tabs.Items); n != 9 {
+			t.Fatalf("%d screens built, want all 9", n)
+		}
+		for _, it := range f.app.tabs.Items {
+			f.app.tabs.Select(it)
+			f.win.Canvas().Content().Refresh() // lay out as shown, wrapped rows included
+			// The banner and the tab bar take their share of the window.
+			chrome := f.app.banner.MinSize().Height + 2*theme.Padding() + 50
+			if m := it.Content.MinSize(); m.Width > small.Width-2*theme.Padding() || m.Height > small.Height-chrome {
+				t.Errorf("%s, large font %v: %s needs %.0f×%.0f, more than a %.0f×%.0f window has",
+					mode.lang, mode.large, it.Text, m.Width, m.Height, small.Width, small.Height)
+			}
+		}
+		if got := f.win.Canvas().Size(); got.Width > small.Width || got.Height > small.Height {
+			t.Errorf("%s, large font %v: the window grew to %.0f×%.0f", mode.lang, mode.large, got.Width, got.Height)
+		}
+	}
+}
