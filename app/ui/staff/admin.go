@@ -55,7 +55,7 @@ func NewAdmin(d Deps, win fyne.Window, who func() pos.Staff) *Admin {
 	a.list.OnSelected = func(i widget.ListItemID) { a.Edit(a.staff[i]) }
 	a.perms = NewPermissionEditor(d, who)
 	a.tabs = container.NewAppTabs(
-		container.NewTabItem(T("Staff"), container.NewHSplit(a.list, a.form())),
+		container.NewTabItem(T("Staff"), container.NewHSplit(a.list, container.NewScroll(a.form()))),
 		container.NewTabItem(T("Permission table"), a.perms.Content()))
 	return a
 }
@@ -82,7 +82,7 @@ func (a *Admin) form() fyne.CanvasObject {
 	}
 	form := widget.NewForm(widget.NewFormItem(T("Staff name"), a.name), widget.NewFormItem(T("Role"), a.role),
 		widget.NewFormItem("", a.active), widget.NewFormItem(T("Badge"), badge), widget.NewFormItem(T("PIN"), a.pin))
-	buttons := container.NewGridWithColumns(3,
+	buttons := container.NewGridWithColumns(2,
 		widget.NewButton(T("New staff member"), func() { a.Edit(pos.Staff{Role: pos.RoleCashier, Active: true}) }),
 		widget.NewButtonWithIcon(T("Save"), nil, a.Save),
 		widget.NewButton(T("Unlock (reset lockout)"), a.resetLockout),

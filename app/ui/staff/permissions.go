@@ -61,8 +61,8 @@ func NewPermissionEditor(d Deps, who func() pos.Staff) *PermissionEditor {
 	save := widget.NewButton(T("Save the permission table"), p.Save)
 	note := widget.NewLabel(T("The owner may do everything. With approval: a manager or the owner approves on this till or from afar."))
 	note.Wrapping = fyne.TextWrapWord
-	p.content = container.NewBorder(container.NewVBox(note, limits), container.NewVBox(save, p.msg), nil, nil,
-		container.NewVScroll(grid))
+	p.content = container.NewBorder(nil, container.NewVBox(save, p.msg), nil, nil,
+		container.NewScroll(container.NewVBox(note, limits, grid)))
 	return p
 }
 
