@@ -106,6 +106,11 @@ func runGUI(e *env, args []string) int {
 	deps.Channels = channelDeps(pay.vault)
 	deps.Link, deps.LinkProviders = pay.links.State, pay.linkProviders()
 	deps.Display, deps.Beep = displayDeps(st), scanBeep(log)
+	if deps.Login, err = staffDeps(ctx, db, e.dataDir, st); err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	deps.Shifts.Permissions = tablePermissions(deps.Login.Service, log)
 	deps.Accounting = newAccountingDeps(db, bills.Sources)
 	deps.Reports = reportsDeps(db)
 	deps.Notices = pay.notices

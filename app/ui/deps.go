@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zhanggui/app/ui/auditlog"
+	staffui "zhanggui/app/ui/staff"
 	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 )
@@ -26,7 +27,11 @@ type Deps struct {
 	Carts    pos.CartStore
 	Settings pos.SettingsStore
 	Catalog  *pos.Catalog
-	Staff    []pos.Staff
+	Staff    []pos.Staff // who is on duty when Login has no Service (headless tools)
+
+	// Login is the staff service and the login screens' needs: with a
+	// Service the till starts locked and everyone logs in by PIN or badge.
+	Login staffui.Deps
 
 	// Printer is nil when no printer is configured; PrinterFor opens the
 	// one settings name (the settings screen changes it).
