@@ -48,3 +48,6 @@ func (l Limits) RefundActions(r RefundIntent, now time.Time, loc *time.Location)
 	}
 	return acts
 }
+
+// Off is what d takes off base.
+func (d Discount) Off(base money.Fen) money.Fen { return d.off(base) }

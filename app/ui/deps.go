@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 )
@@ -26,6 +27,9 @@ type Deps struct {
 	Settings pos.SettingsStore
 	Catalog  *pos.Catalog
 	Staff    []pos.Staff
+	// Approve is what the gated actions' approvals use (app/ui/approve):
+	// the staff service, the approvals store, the challenge key.
+	Approve approve.Deps
 
 	// Printer is nil when no printer is configured; PrinterFor opens the
 	// one settings name (the settings screen changes it).

@@ -52,7 +52,8 @@ type Deps struct {
 type Intent struct {
 	Actions []pos.Action // the gated actions it is; the strictest decides
 	What    string       // the action in the till's words, for the sheet and the refusal
-	Subject string       // the sale, line or payment it is about ("" for none)
+	Subject string       // the row it is about, for the audit ("sale:ID", "cart:ID"; "" for none)
+	Detail  string       // what it is about in the till's words (an order number, a line), for the sheet
 	Amount  money.Fen
 	// Audit is the event the gate writes once the action is done, naming
 	// the approver; "" when the action's own store records it.
@@ -106,6 +107,15 @@ func (g *Gate) Decide(actions ...pos.Action) pos.Grant {
 		return pos.Deny
 	}
 	return p.Decide(g.Who().Role, actions...)
+}
+
+// Limits are the shop's thresholds (which intents are which actions).
+func (g *Gate) Limits() pos.Limits {
+	p, err := g.permissions()
+	if err != nil {
+		return pos.DefaultLimits()
+	}
+	return p.Limits
 }
 
 func (g *Gate) permissions() (pos.Permissions, error) {

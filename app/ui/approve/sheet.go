@@ -94,7 +94,7 @@ func (s *Sheet) build(in Intent) {
 	s.Msg.Wrapping = fyne.TextWrapWord
 	head := widget.NewForm(
 		widget.NewFormItem(kit.T("Action"), widget.NewLabel(in.What)),
-		widget.NewFormItem(kit.T("About"), widget.NewLabel(subjectText(in.Subject))),
+		widget.NewFormItem(kit.T("About"), widget.NewLabel(subjectText(in))),
 		widget.NewFormItem(kit.T("Amount"), widget.NewLabel("¥"+in.Amount.String())),
 		widget.NewFormItem(kit.T("Asked by"), widget.NewLabel(s.req.Requester.Name)),
 		widget.NewFormItem(kit.T("Reason"), s.Reason),
@@ -106,11 +106,14 @@ func (s *Sheet) build(in Intent) {
 	s.dlg.Show()
 }
 
-func subjectText(subject string) string {
-	if subject == "" {
-		return "—"
+func subjectText(in Intent) string {
+	switch {
+	case in.Detail != "":
+		return in.Detail
+	case in.Subject != "":
+		return in.Subject
 	}
-	return subject
+	return "—"
 }
 
 // here is the approver tiles and the PIN pad.
