@@ -35,7 +35,7 @@ func TestOpenSeedsAndReopens(t *testing.T) {
 	must(t, err)
 	staff, err := db.Staff(ctx)
 	must(t, err)
-	want := []pos.Staff{{ID: 1, Name: "店主", Role: pos.RoleOwner}, {ID: 2, Name: "收银员", Role: pos.RoleCashier}}
+	want := []pos.Staff{{ID: 1, Name: "店主", Role: pos.RoleOwner, Active: true}, {ID: 2, Name: "收银员", Role: pos.RoleCashier, Active: true}}
 	if len(staff) != 2 || staff[0] != want[0] || staff[1] != want[1] {
 		t.Errorf("Staff = %+v, want %+v", staff, want)
 	}

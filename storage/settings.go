@@ -58,23 +58,11 @@ func (db *DB) SaveSettings(ctx context.Context, s pos.Settings) error {
 }
 
 // Staff returns the people who work the till, in the order they were added.
-// A new database has 店主 (owner) and 收银员 (cashier).
+// A new database has 店主 (owner) and 收银员 (cashier), neither with a PIN.
 func (db *DB) Staff(ctx context.Context) ([]pos.Staff, error) {
-	rows, err := db.ro.QueryContext(ctx, `SELECT id, name, role FROM staff ORDER BY id`)
+	out, err := queryStaff(ctx, db.ro, `ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("storage: staff: %w", classify(err))
-	}
-	defer rows.Close()
-	var out []pos.Staff
-	for rows.Next() {
-		var s pos.Staff
-		if err := rows.Scan(&s.ID, &s.Name, &s.Role); err != nil {
-			return nil, fmt.Errorf("storage: staff: %w", classify(err))
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: staff: %w", classify(err))
+		return nil, fmt.Errorf("storage: staff: %w", err)
 	}
 	return out, nil
 }
