@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2/dialog"
 
 	"zhanggui/app/ui/approve"
@@ -24,6 +26,9 @@ func (a *App) newGate() *approve.Gate {
 	}
 	if d.Till == nil {
 		d.Till = func() string { return a.settings.StoreCode + "-" + a.settings.TillCode }
+	}
+	if d.Zone == nil {
+		d.Zone = func() *time.Location { return a.settings.Location() }
 	}
 	return &approve.Gate{Deps: d, Win: a.win, Who: a.Who, Tell: a.tellRefusal}
 }

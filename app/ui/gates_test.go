@@ -2,60 +2,50 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
+	"zhanggui/storage/storagetest"
 )
 
-var (
-	gOwner   = pos.Staff{ID: 1, Name: "店主", Role: pos.RoleOwner, Active: true}
-	gCashier = pos.Staff{ID: 2, Name: "收银员", Role: pos.RoleCashier, Active: true}
-	gManager = pos.Staff{ID: 3, Name: "店长", Role: pos.RoleManager, Active: true, TOTP: true}
-	gSecret  = []byte("12345678901234567890")
-)
-
-// gateStaff is a true fake of the staff service: it checks PINs and holds
-// the manager's authenticator secret.
-type gateStaff struct{}
-
-func (gateStaff) Staff(context.Context) ([]pos.Staff, error) {
-	return []pos.Staff{gOwner, gCashier, gManager}, nil
-}
-func (gateStaff) CheckPIN(_ context.Context, id int64, pin string) (pos.Staff, error) {
-	if id == gManager.ID && pin == "271828" {
-		return gManager, nil
-	}
-	return pos.Staff{}, pos.Errorf(pos.CodeInvalid, "wrong PIN")
-}
-func (gateStaff) TOTPSecret(_ context.Context, id int64) ([]byte, error) {
-	if id == gManager.ID {
-		return gSecret, nil
-	}
-	return nil, fmt.Errorf("no authenticator for staff %d", id)
-}
-func (gateStaff) Permissions(context.Context) (pos.Permissions, error) {
-	return pos.DefaultPermissions(), nil
-}
-
-// asStaff makes who the one at the till, with approvals wired to the
-// fixture's database.
-func (f *fixture) asStaff(who pos.Staff) {
-	f.app.cashier = who
-	f.app.deps.Approve = approve.Deps{Staff: gateStaff{}, Store: f.db, TillKey: []byte("till key"), Now: f.db.Now}
+// approvals sets up the shop's staff (the owner, the cashier, a manager
+// with an authenticator), wires the approvals to the fixture's database
+// and puts the staff member of role at the till.
+func (f *fixture) approvals(t *testing.T, role pos.Role) storagetest.Team {
+	t.Helper()
+	tm := storagetest.NewTeam(t, f.db)
+	f.app.cashier = map[pos.Role]pos.Staff{pos.RoleCashier: tm.Cashier, pos.RoleManager: tm.Manager}[role]
+	f.app.deps.Approve = approve.Deps{Staff: tm.Auth, Store: f.db, TillKey: []byte("till key"), Now: f.db.Now}
 	f.app.gate = f.app.newGate()
+	return tm
 }
 
+// tile is the sheet's approver tile of name.
+func tile(t *testing.T, s *approve.Sheet, name string) *widget.Button {
+	t.Helper()
+	for _, b := range s.Tiles {
+		if strings.HasPrefix(b.Text, name+" ") {
+			return b
+		}
+	}
+	t.Fatalf("no approver tile for %s", name)
+	return nil
+}
+
+// audit is the audit log but the staff's own events (PINs set, failed).
 func (f *fixture) audit(t *testing.T) []pos.AuditEvent {
 	t.Helper()
 	var out []pos.AuditEvent
 	if err := f.db.ScanAudit(context.Background(), 1, func(e pos.AuditEvent) error {
-		out = append(out, e)
+		if !strings.HasPrefix(string(e.Kind), "staff.") {
+			out = append(out, e)
+		}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -79,7 +69,7 @@ func (f *fixture) lineDiscount(t *testing.T, d string) {
 // the manager's PIN applies it, and the audit names the approver.
 func TestCashierDiscountNeedsManagerPIN(t *testing.T) {
 	f := newFixture(t)
-	f.asStaff(gCashier)
+	f.approvals(t, pos.RoleCashier)
 	f.scan("6902345678903") // 7.50
 	f.lineDiscount(t, "3%") // within the free 5 %
 	if got := f.app.checkout.cart.Totals().Total; got != 727 || f.app.gate.Sheet != nil {
@@ -94,13 +84,13 @@ func TestCashierDiscountNeedsManagerPIN(t *testing.T) {
 		t.Errorf("total before approval %v, want 7.27", got)
 	}
 	s.Reason.SetSelectedIndex(3)
-	test.Tap(s.Tiles[1]) // 店长 (店主 first)
+	test.Tap(tile(t, s, "店长"))
 	test.Type(s.PIN, "123123")
 	test.Tap(s.ApprovePIN)
 	if s.Msg.Text == "" || f.app.checkout.cart.Totals().Total != 727 {
 		t.Fatalf("wrong PIN: msg %q, total %v", s.Msg.Text, f.app.checkout.cart.Totals().Total)
 	}
-	test.Type(s.PIN, "271828")
+	test.Type(s.PIN, storagetest.ManagerPIN)
 	test.Tap(s.ApprovePIN)
 	if got := f.app.checkout.cart.Totals().Total; got != 600 || f.app.gate.Sheet != nil {
 		t.Fatalf("after the manager's PIN: total %v, want 6.00; msg %q", got, s.Msg.Text)
@@ -118,7 +108,7 @@ func TestCashierDiscountNeedsManagerPIN(t *testing.T) {
 // the next drawer open.
 func TestCashierDrawerByChallenge(t *testing.T) {
 	f := newFixture(t)
-	f.asStaff(gCashier)
+	tm := f.approvals(t, pos.RoleCashier)
 	h := f.app.hardware
 	h.refresh()
 	if h.drawer.Disabled() {
@@ -131,7 +121,7 @@ func TestCashierDrawerByChallenge(t *testing.T) {
 	}
 	test.Tap(s.Away)
 	s.Reason.SetSelectedIndex(4)
-	code := pos.TOTP(gSecret, f.db.Now())
+	code := pos.TOTP(tm.ManagerTOTP, f.db.Now())
 	test.Type(s.Code, code)
 	test.Tap(s.ApproveCode)
 	if len(f.print.jobs) != 1 || h.printer.Text != "钱箱已打开（已记录）。" {
@@ -156,7 +146,7 @@ func TestCashierDrawerByChallenge(t *testing.T) {
 // approver.
 func TestManagerAllowedDirectly(t *testing.T) {
 	f := newFixture(t)
-	f.asStaff(gManager)
+	f.approvals(t, pos.RoleManager)
 	f.scan("6902345678903")
 	f.lineDiscount(t, "20%")
 	if got := f.app.checkout.cart.Totals().Total; got != 600 || f.app.gate.Sheet != nil {
@@ -177,7 +167,7 @@ func TestManagerAllowedDirectly(t *testing.T) {
 // A cashier may not change the settings: told so in Chinese, nothing saved.
 func TestCashierSettingsDenied(t *testing.T) {
 	f := newFixture(t)
-	f.asStaff(gCashier)
+	f.approvals(t, pos.RoleCashier)
 	f.app.gated(settingsIntent(), func(pos.Staff) error {
 		t.Error("a cashier saved the settings")
 		return nil

@@ -42,7 +42,8 @@ type Deps struct {
 	Staff   Staffing // nil: the default permissions, and nobody to approve
 	Store   Store    // nil: nothing can be approved nor audited
 	TillKey []byte   // the key the challenges are made with (never shown)
-	Till    func() string
+	Till    func() string         // the till's name in audit events (store code - till code)
+	Zone    func() *time.Location // the shop's time zone; nil: UTC
 	NewID   func() string
 	Now     func() time.Time
 	Log     *slog.Logger
@@ -169,7 +170,14 @@ func (g *Gate) fail(err error) {
 	if g.Deps.Log != nil {
 		g.Deps.Log.Warn("approval", "err", err)
 	}
-	g.tell(Message(err))
+	g.tell(Message(err, g.zone()))
+}
+
+func (g *Gate) zone() *time.Location {
+	if g.Deps.Zone == nil {
+		return time.UTC
+	}
+	return g.Deps.Zone()
 }
 
 func (g *Gate) tell(msg string) {

@@ -18,58 +18,34 @@ import (
 	"zhanggui/storage/storagetest"
 )
 
-var (
-	owner   = pos.Staff{ID: 1, Name: "店主", Role: pos.RoleOwner, Active: true}
-	cashier = pos.Staff{ID: 2, Name: "收银员", Role: pos.RoleCashier, Active: true}
-	manager = pos.Staff{ID: 3, Name: "店长", Role: pos.RoleManager, Active: true, TOTP: true}
-)
-
-var managerSecret = []byte("12345678901234567890")
-
-// staffing is a true fake of the staff service: it checks PINs.
-type staffing struct {
-	staff []pos.Staff
-	pins  map[int64]string
-}
-
-var errWrongPIN = pos.Errorf(pos.CodeInvalid, "wrong PIN")
-
-func (f *staffing) Staff(context.Context) ([]pos.Staff, error) { return f.staff, nil }
-func (f *staffing) CheckPIN(_ context.Context, id int64, pin string) (pos.Staff, error) {
-	for _, s := range f.staff {
-		if s.ID == id && f.pins[id] == pin {
-			return s, nil
-		}
-	}
-	return pos.Staff{}, errWrongPIN
-}
-func (f *staffing) TOTPSecret(_ context.Context, id int64) ([]byte, error) {
-	if id == manager.ID {
-		return managerSecret, nil
-	}
-	return nil, fmt.Errorf("no authenticator for %d", id)
-}
-func (f *staffing) Permissions(context.Context) (pos.Permissions, error) {
-	return pos.DefaultPermissions(), nil
-}
-
 type fixture struct {
 	db    *storage.DB
+	team  storagetest.Team
 	gate  *Gate
 	who   pos.Staff
+	from  int64 // the first audit seq after the team was set up
 	told  []string
 	acted []pos.Staff
 }
 
-func newFixture(t *testing.T, who pos.Staff) *fixture {
+// newFixture opens a real shop database with its staff service (the owner,
+// the cashier and a manager with an authenticator) and a gate acting for
+// whoever f.who is.
+func newFixture(t *testing.T, role pos.Role) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	kit.SetLanguage("zh")
-	f := &fixture{db: storagetest.NewDB(t), who: who}
+	f := &fixture{db: storagetest.NewDB(t)}
+	f.team = storagetest.NewTeam(t, f.db)
+	f.who = map[pos.Role]pos.Staff{pos.RoleCashier: f.team.Cashier, pos.RoleManager: f.team.Manager}[role]
+	seq, _, err := f.db.AuditHead(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.from = seq + 1
 	n := 0
 	f.gate = &Gate{
-		Deps: Deps{Staff: &staffing{staff: []pos.Staff{owner, cashier, manager},
-			pins: map[int64]string{1: "314159", 3: "271828"}}, Store: f.db, TillKey: []byte("till key"),
+		Deps: Deps{Staff: f.team.Auth, Store: f.db, TillKey: []byte("till key"),
 			Till:  func() string { return "01-01" },
 			NewID: func() string { n++; return fmt.Sprintf("id-%d", n) },
 			Now:   f.db.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
@@ -78,6 +54,31 @@ func newFixture(t *testing.T, who pos.Staff) *fixture {
 		Tell: func(msg string) { f.told = append(f.told, msg) },
 	}
 	return f
+}
+
+// tile is the approver tile of name.
+func tile(t *testing.T, s *Sheet, name string) *widget.Button {
+	t.Helper()
+	for _, b := range s.Tiles {
+		if strings.HasPrefix(b.Text, name+" ") {
+			return b
+		}
+	}
+	t.Fatalf("no approver tile for %s", name)
+	return nil
+}
+
+// approvalEvents are the audit events of approvals and actions, after the
+// staff's own (PIN set-up, failed PINs).
+func (f *fixture) approvalEvents(t *testing.T) []pos.AuditEvent {
+	t.Helper()
+	var out []pos.AuditEvent
+	for _, e := range f.events(t) {
+		if !strings.HasPrefix(string(e.Kind), "staff.") {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 var drawer = Intent{Actions: []pos.Action{pos.ActDrawerOpen}, What: "开钱箱", Subject: "drawer", Audit: pos.AuditDrawerOpen}
@@ -92,7 +93,7 @@ func (f *fixture) open() {
 func (f *fixture) events(t *testing.T) []pos.AuditEvent {
 	t.Helper()
 	var out []pos.AuditEvent
-	if err := f.db.ScanAudit(context.Background(), 1, func(e pos.AuditEvent) error {
+	if err := f.db.ScanAudit(context.Background(), f.from, func(e pos.AuditEvent) error {
 		out = append(out, e)
 		return nil
 	}); err != nil {
@@ -105,7 +106,7 @@ func (f *fixture) events(t *testing.T) []pos.AuditEvent {
 // does nothing; the manager's PIN approves, the drawer opens once, and the
 // audit names who asked and who approved.
 func TestCashierGetsApprovalByPIN(t *testing.T) {
-	f := newFixture(t, cashier)
+	f := newFixture(t, pos.RoleCashier)
 	f.open()
 	s := f.gate.Sheet
 	if s == nil || len(f.acted) != 0 {
@@ -114,8 +115,8 @@ func TestCashierGetsApprovalByPIN(t *testing.T) {
 	if len(s.Tiles) != 2 {
 		t.Errorf("approver tiles = %d, want the owner and the manager", len(s.Tiles))
 	}
-	test.Tap(s.Tiles[1]) // 店长
-	test.Type(s.PIN, "271828")
+	test.Tap(tile(t, s, "店长"))
+	test.Type(s.PIN, storagetest.ManagerPIN)
 	test.Tap(s.ApprovePIN)
 	if got, want := s.Msg.Text, "请先选择原因。"; got != want || len(f.acted) != 0 {
 		t.Errorf("approve without a reason: msg %q, want %q; acted %v", got, want, f.acted)
@@ -123,18 +124,18 @@ func TestCashierGetsApprovalByPIN(t *testing.T) {
 	s.Reason.SetSelectedIndex(4)
 	test.Type(s.PIN, "000000")
 	test.Tap(s.ApprovePIN)
-	if s.Msg.Text == "" || len(f.acted) != 0 || f.gate.Sheet == nil {
+	if s.Msg.Text != "PIN 错误，请重试；多次输错将锁定该授权人。" || len(f.acted) != 0 || f.gate.Sheet == nil {
 		t.Fatalf("wrong PIN: msg %q, acted %v", s.Msg.Text, f.acted)
 	}
 	if s.PIN.Text != "" {
 		t.Errorf("the wrong PIN stays in the field")
 	}
-	test.Type(s.PIN, "271828")
+	test.Type(s.PIN, storagetest.ManagerPIN)
 	test.Tap(s.ApprovePIN)
 	if len(f.acted) != 1 || f.acted[0].Name != "店长" || f.gate.Sheet != nil {
 		t.Fatalf("after the manager's PIN: acted %v, sheet %v, msg %q", f.acted, f.gate.Sheet, s.Msg.Text)
 	}
-	evs := f.events(t)
+	evs := f.approvalEvents(t)
 	if len(evs) != 2 || evs[0].Kind != pos.AuditApproval || evs[1].Kind != pos.AuditDrawerOpen {
 		t.Fatalf("audit = %+v, want the approval then the drawer open", evs)
 	}
@@ -146,6 +147,9 @@ func TestCashierGetsApprovalByPIN(t *testing.T) {
 	if !strings.Contains(evs[0].Data, `"method":"pin"`) || !strings.Contains(evs[0].Data, "Change for the drawer") {
 		t.Errorf("approval data = %s", evs[0].Data)
 	}
+	if n := len(f.events(t)) - len(evs); n != 1 {
+		t.Errorf("%d staff events, want the failed PIN's", n)
+	}
 	a, err := f.db.Approval(context.Background(), "id-2")
 	if err != nil || !a.Used {
 		t.Errorf("the approval after the drawer opened: %+v, %v; want used", a, err)
@@ -154,7 +158,7 @@ func TestCashierGetsApprovalByPIN(t *testing.T) {
 
 // A manager opens the drawer at once, audited with no approver.
 func TestManagerAllowedDirectly(t *testing.T) {
-	f := newFixture(t, manager)
+	f := newFixture(t, pos.RoleManager)
 	f.open()
 	if f.gate.Sheet != nil || len(f.acted) != 1 || f.acted[0] != (pos.Staff{}) {
 		t.Fatalf("manager: sheet %v, acted %v", f.gate.Sheet, f.acted)
@@ -167,7 +171,7 @@ func TestManagerAllowedDirectly(t *testing.T) {
 
 // A denied action is told in the till's language and never runs.
 func TestDeniedIsTold(t *testing.T) {
-	f := newFixture(t, cashier)
+	f := newFixture(t, pos.RoleCashier)
 	f.gate.Do(Intent{Actions: []pos.Action{pos.ActChannelKeys}, What: "修改支付密钥"}, func(pos.Staff) error {
 		t.Error("a cashier changed the channel keys")
 		return nil
@@ -184,7 +188,7 @@ func TestDeniedIsTold(t *testing.T) {
 // authenticator's code for this step; the same code cannot approve a
 // second action.
 func TestChallengeAnsweredWithTOTP(t *testing.T) {
-	f := newFixture(t, cashier)
+	f := newFixture(t, pos.RoleCashier)
 	f.open()
 	s := f.gate.Sheet
 	test.Tap(s.Away)
@@ -200,13 +204,13 @@ func TestChallengeAnsweredWithTOTP(t *testing.T) {
 	if s.Msg.Text == "" || len(f.acted) != 0 {
 		t.Fatalf("a 5-digit code: msg %q, acted %v", s.Msg.Text, f.acted)
 	}
-	code := pos.TOTP(managerSecret, f.db.Now())
+	code := pos.TOTP(f.team.ManagerTOTP, f.db.Now())
 	test.Type(s.Code, code)
 	test.Tap(s.ApproveCode)
 	if len(f.acted) != 1 || f.acted[0].Name != "店长" {
 		t.Fatalf("after the right code: acted %v, msg %q", f.acted, s.Msg.Text)
 	}
-	if evs := f.events(t); !strings.Contains(evs[0].Data, `"challenge":"`+s.ChallengeCode()+`"`) {
+	if evs := f.approvalEvents(t); !strings.Contains(evs[0].Data, `"challenge":"`+s.ChallengeCode()+`"`) {
 		t.Errorf("approval event data %s lacks the challenge", evs[0].Data)
 	}
 
@@ -223,18 +227,18 @@ func TestChallengeAnsweredWithTOTP(t *testing.T) {
 
 // "Other" needs a note; Cancel closes the sheet and nothing happens.
 func TestOtherNeedsNoteAndCancel(t *testing.T) {
-	f := newFixture(t, cashier)
+	f := newFixture(t, pos.RoleCashier)
 	f.open()
 	s := f.gate.Sheet
 	s.Reason.SetSelectedIndex(len(Reasons) - 1)
-	test.Tap(s.Tiles[0])
-	test.Type(s.PIN, "314159")
+	test.Tap(tile(t, s, "店主"))
+	test.Type(s.PIN, storagetest.OwnerPIN)
 	test.Tap(s.ApprovePIN)
 	if s.Msg.Text != "请在备注中写明原因。" || len(f.acted) != 0 {
 		t.Errorf("other without a note: msg %q acted %v", s.Msg.Text, f.acted)
 	}
 	test.Tap(s.Cancel)
-	if f.gate.Sheet != nil || len(f.acted) != 0 || len(f.events(t)) != 0 {
+	if f.gate.Sheet != nil || len(f.acted) != 0 || len(f.approvalEvents(t)) != 0 {
 		t.Errorf("after cancel: sheet %v, acted %v", f.gate.Sheet, f.acted)
 	}
 }

@@ -262,7 +262,7 @@ func (s *Sheet) problem(err error) {
 	if s.gate.Deps.Log != nil {
 		s.gate.Deps.Log.Warn("approval", "err", err)
 	}
-	s.Msg.SetText(Message(err))
+	s.Msg.SetText(Message(err, s.gate.zone()))
 }
 
 func (s *Sheet) close() {

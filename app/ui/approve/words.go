@@ -2,15 +2,24 @@ package approve
 
 import (
 	"errors"
+	"time"
 
 	"zhanggui/app/ui/kit"
 	"zhanggui/pos"
 )
 
-// Message is what the till says of an approval's problem.
-func Message(err error) string {
+// Message is what the till says of an approval's problem; times are shown
+// in the shop's zone loc.
+func Message(err error, loc *time.Location) string {
 	if err == nil {
 		return ""
+	}
+	var lock *pos.LockedOutError
+	if errors.As(err, &lock) {
+		if lock.ForGood {
+			return kit.T("Too many wrong PINs: this approver is locked until the owner or a manager resets it.")
+		}
+		return kit.Tf("Too many wrong PINs: this approver may try again at %s.", lock.Until.In(loc).Format("15:04:05"))
 	}
 	for _, m := range messages {
 		if errors.Is(err, m.err) {
@@ -34,6 +43,9 @@ var messages = []struct {
 	err error
 	msg string
 }{
+	{pos.ErrWrongPIN, "Wrong PIN. Try again; repeated wrong PINs lock the approver out."},
+	{pos.ErrStaffInactive, "This approver is deactivated."},
+	{pos.ErrNoTOTP, "This approver has no authenticator enrolled."},
 	{pos.ErrSelfApproval, "Nobody but the owner may approve their own request."},
 	{pos.ErrCannotApprove, "This approver may not do this themselves, so cannot approve it."},
 	{pos.ErrApprovalUsed, "This approval was already used. Ask again."},
