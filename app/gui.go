@@ -83,6 +83,11 @@ func runGUI(e *env, args []string) int {
 	go reconcile.ScheduleBillJobs(schedCtx, db, reconcile.Channels(bills.Sources), time.Now, pay.outbox.worker.Wake, log)
 	deps.Sync = pay.outbox.syncDeps(pay.links)
 	deps.Restore = restoreDeps(e.dataDir)
+	if auth, err := openStaffAuth(db, e.dataDir); err != nil {
+		log.Error("staff service", "err", err) // gated actions then need what the default table allows
+	} else if deps.Approve, err = approveDeps(db, auth, e.dataDir); err != nil {
+		log.Error("approvals", "err", err)
+	}
 	stopBackups := startBackups(ctx, db, e.dataDir, log)
 	defer stopBackups()
 	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = till, db, db, pay.phone(db)

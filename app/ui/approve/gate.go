@@ -39,9 +39,9 @@ type Store interface {
 
 // Deps is what the gate uses, wired by package app.
 type Deps struct {
-	Staff   Staffing // nil: the default permissions, and nobody to approve
-	Store   Store    // nil: nothing can be approved nor audited
-	TillKey []byte   // the key the challenges are made with (never shown)
+	Staff   Staffing              // nil: the default permissions, and nobody to approve
+	Store   Store                 // nil: nothing can be approved nor audited
+	TillKey []byte                // the key the challenges are made with (never shown)
 	Till    func() string         // the till's name in audit events (store code - till code)
 	Zone    func() *time.Location // the shop's time zone; nil: UTC
 	NewID   func() string
