@@ -12,6 +12,8 @@ import (
 	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
 	"zhanggui/storage/storagetest"
+	"zhanggui/sync/payments"
+	"zhanggui/sync/providersim"
 )
 
 // approvals sets up the shop's staff (the owner, the cashier, a manager
@@ -174,5 +176,49 @@ func TestCashierSettingsDenied(t *testing.T) {
 	})
 	if want := "修改设置：收银员（收银员）无此权限，请找店主。"; f.app.refusal != want {
 		t.Errorf("refusal %q, want %q", f.app.refusal, want)
+	}
+}
+
+// A cashier's refund of today's sale needs the manager's approval; the
+// same refund two days later is a refund of an old sale, which a cashier
+// may not do at all.
+func TestCashierRefundGated(t *testing.T) {
+	f := newFixture(t)
+	sim := withSimulator(t, f)
+	svc := f.app.deps.Payments.(*payments.Service)
+	svc.RefundStore = f.db
+	f.app.deps.Refunds = f.db
+	f.approvals(t, pos.RoleCashier)
+	f.scan("6901234567892")
+	f.scan("6903456789014")
+	f.scan(sim.NewPaymentCode(providersim.Alipay, "buyer7"))
+	waitPayment(t, f)
+	o := f.app.orders
+	o.reload()
+	o.open(o.shown[0])
+	o.onRefund()
+	d := o.refund
+	d.amount.SetText("5.00")
+	d.ok.OnTapped()
+	s := f.app.gate.Sheet
+	if s == nil || charged(sim) != 750 {
+		t.Fatalf("no sheet (refusal %q), or refunded before approval (charged %v)", f.app.refusal, charged(sim))
+	}
+	s.Reason.SetSelectedIndex(0)
+	test.Tap(tile(t, s, "店长"))
+	test.Type(s.PIN, storagetest.ManagerPIN)
+	test.Tap(s.ApprovePIN)
+	<-d.done
+	if !strings.Contains(d.msg.Text, "已退款 ¥5.00") || charged(sim) != 250 {
+		t.Fatalf("after approval: %q, charged %v", d.msg.Text, charged(sim))
+	}
+
+	f.now = f.now.AddDate(0, 0, 2)
+	o.onRefund()
+	d = o.refund
+	d.amount.SetText("1.00")
+	d.ok.OnTapped()
+	if f.app.gate.Sheet != nil || !strings.Contains(f.app.refusal, "无此权限") || charged(sim) != 250 {
+		t.Errorf("an old sale's refund by a cashier: sheet %v, refusal %q, charged %v", f.app.gate.Sheet, f.app.refusal, charged(sim))
 	}
 }
