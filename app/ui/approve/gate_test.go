@@ -246,3 +246,23 @@ func TestOtherNeedsNoteAndCancel(t *testing.T) {
 func TestTranslations(t *testing.T) {
 	kittest.CheckTranslations(t, ".", Reasons...)
 }
+
+// Wrong PINs at the sheet count against the approver: after five the
+// manager is locked out and the sheet says until when, even for the right
+// PIN; nothing is approved.
+func TestWrongPINsLockTheApprover(t *testing.T) {
+	f := newFixture(t, pos.RoleCashier)
+	f.open()
+	s := f.gate.Sheet
+	s.Reason.SetSelectedIndex(4)
+	test.Tap(tile(t, s, "店长"))
+	for range 5 {
+		test.Type(s.PIN, "000000")
+		test.Tap(s.ApprovePIN)
+	}
+	test.Type(s.PIN, storagetest.ManagerPIN)
+	test.Tap(s.ApprovePIN)
+	if !strings.HasPrefix(s.Msg.Text, "PIN 错误次数过多") || len(f.acted) != 0 {
+		t.Errorf("after five wrong PINs and the right one: msg %q, acted %v", s.Msg.Text, f.acted)
+	}
+}
