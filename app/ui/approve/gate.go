@@ -72,6 +72,8 @@ type Gate struct {
 	Tell func(msg string)
 
 	Sheet *Sheet // the approval sheet open, if any (tests drive it)
+
+	opened func(*Sheet) // tests: told when a sheet opens
 }
 
 // Do runs act when who may do in: at once when allowed, after an approval
@@ -91,10 +93,7 @@ func (g *Gate) Do(in Intent, act func(approver pos.Staff) error) {
 			g.audit(in, who, pos.Staff{}, "")
 		}
 	case pos.Approve:
-		g.Sheet = g.ask(p, in, who, func(a pos.Approval, req pos.ApprovalRequest) {
-			g.Sheet = nil
-			g.consume(in, who, a, req, act)
-		})
+		g.ask(p, in, who, func(a pos.Approval, req pos.ApprovalRequest) { g.consume(in, who, a, req, act) }, nil)
 	default:
 		g.tell(kit.Tf("%s is not allowed for %s (%s). Ask the owner.", in.What, who.Name, RoleName(who.Role)))
 	}

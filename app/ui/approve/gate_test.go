@@ -266,3 +266,38 @@ func TestWrongPINsLockTheApprover(t *testing.T) {
 		t.Errorf("after five wrong PINs and the right one: msg %q, acted %v", s.Msg.Text, f.acted)
 	}
 }
+
+// Approved waits, off the Fyne goroutine, for the sheet: the approval
+// comes back used; a cancelled sheet gives false.
+func TestApprovedWaits(t *testing.T) {
+	f := newFixture(t, pos.RoleCashier)
+	paidOut := Intent{Actions: []pos.Action{pos.ActPaidOut}, What: "支出", Subject: "shift:1", Amount: 5000}
+	type result struct {
+		a  pos.Approval
+		ok bool
+	}
+	got := make(chan result)
+	opened := sheets(f.gate)
+	go func() { a, ok := f.gate.Approved(paidOut); got <- result{a, ok} }()
+	s := <-opened
+	s.Reason.SetSelectedIndex(4)
+	test.Tap(tile(t, s, "店长"))
+	test.Type(s.PIN, storagetest.ManagerPIN)
+	test.Tap(s.ApprovePIN)
+	r := <-got
+	if !r.ok || !r.a.Used || r.a.Approver.Name != "店长" || r.a.Amount != 5000 {
+		t.Fatalf("Approved = %+v, %v; want used, by 店长, ¥50", r.a, r.ok)
+	}
+	go func() { a, ok := f.gate.Approved(paidOut); got <- result{a, ok} }()
+	test.Tap((<-opened).Cancel)
+	if r := <-got; r.ok {
+		t.Errorf("a cancelled sheet approved: %+v", r.a)
+	}
+}
+
+// sheets tells each sheet g opens, from whichever goroutine opened it.
+func sheets(g *Gate) <-chan *Sheet {
+	ch := make(chan *Sheet, 1)
+	g.opened = func(s *Sheet) { ch <- s }
+	return ch
+}

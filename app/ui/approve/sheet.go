@@ -22,6 +22,7 @@ type Sheet struct {
 	perms     pos.Permissions
 	req       pos.ApprovalRequest
 	done      func(pos.Approval, pos.ApprovalRequest)
+	cancelled func()      // told when the sheet closes without an approval; may be nil
 	approvers []pos.Staff // may approve, on this till
 	remote    []pos.Staff // may approve, and have an authenticator
 	picked    int         // the approver tile picked, -1 for none
@@ -49,19 +50,21 @@ var Reasons = []string{
 	"Regular customer's discount", "Change for the drawer", "Other (see the note)",
 }
 
-// ask opens the sheet for in; done gets the recorded approval. Nothing
-// opens (and who is told) when nobody could approve.
-func (g *Gate) ask(p pos.Permissions, in Intent, who pos.Staff, done func(pos.Approval, pos.ApprovalRequest)) *Sheet {
+// ask opens the sheet for in as g.Sheet; done gets the recorded approval,
+// cancelled (when not nil) hears of a sheet closed without one. Nothing
+// opens (and who is told) when nobody could approve: it returns false.
+func (g *Gate) ask(p pos.Permissions, in Intent, who pos.Staff, done func(pos.Approval, pos.ApprovalRequest),
+	cancelled func()) bool {
 	if g.Deps.Staff == nil || g.Deps.Store == nil {
 		g.tell(kit.Tf("%s needs a manager's approval, and approvals are not set up on this till.", in.What))
-		return nil
+		return false
 	}
 	staff, err := g.Deps.Staff.Staff(context.Background())
 	if err != nil {
 		g.fail(err)
-		return nil
+		return false
 	}
-	s := &Sheet{gate: g, perms: p, done: done, picked: -1, req: pos.ApprovalRequest{
+	s := &Sheet{gate: g, perms: p, done: done, cancelled: cancelled, picked: -1, req: pos.ApprovalRequest{
 		ID: g.Deps.NewID(), Actions: in.Actions, Subject: in.Subject, Amount: in.Amount, Requester: who}}
 	for _, m := range staff {
 		if m.ID != who.ID && p.CanApprove(m, in.Actions...) {
@@ -73,11 +76,12 @@ func (g *Gate) ask(p pos.Permissions, in Intent, who pos.Staff, done func(pos.Ap
 	}
 	if len(s.approvers) == 0 {
 		g.tell(kit.Tf("%s needs an approval, and nobody on the staff list may give it. Ask the owner.", in.What))
-		return nil
+		return false
 	}
 	s.challenge = pos.Challenge(g.Deps.TillKey, s.req)
+	g.Sheet = s
 	s.build(in)
-	return s
+	return true
 }
 
 func (s *Sheet) build(in Intent) {
@@ -104,6 +108,9 @@ func (s *Sheet) build(in Intent) {
 	box := container.NewVBox(head, widget.NewSeparator(), s.here(), s.awayPart(), s.Msg, s.Cancel)
 	s.dlg = dialog.NewCustomWithoutButtons(kit.T("Manager approval needed"), box, s.gate.Win)
 	s.dlg.Show()
+	if s.gate.opened != nil {
+		s.gate.opened(s)
+	}
 }
 
 func subjectText(in Intent) string {
@@ -255,6 +262,9 @@ func (s *Sheet) approve(approver pos.Staff, method string, step int64) {
 		return
 	}
 	s.dlg.Hide()
+	if s.gate.Sheet == s {
+		s.gate.Sheet = nil
+	}
 	s.done(a, s.req)
 }
 
@@ -269,6 +279,9 @@ func (s *Sheet) close() {
 	s.dlg.Hide()
 	if s.gate.Sheet == s {
 		s.gate.Sheet = nil
+	}
+	if s.cancelled != nil {
+		s.cancelled()
 	}
 }
 
