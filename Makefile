@@ -12,13 +12,13 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr
 # Tests: a real window under Xvfb, screenshots, PC/SC with virtual cards, zbar for comparison.
 # Run: aplay for the scan beeps (the till stays silent without it).
 RUN_PKGS   := alsa-utils
-TEST_PKGS  := xvfb xauth xdotool imagemagick pcscd vsmartcard-vpcd zbar-tools
+TEST_PKGS  := xvfb xauth xdotool imagemagick pcscd vsmartcard-vpcd zbar-tools libreoffice-calc-nogui
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # LC_MESSAGES: Fyne reads the locale at start; a bare LANG=C makes it complain on stderr
 # (the till then sets its own language).
 LOCALE_ENV := LC_MESSAGES=$${LC_MESSAGES:-zh_CN.UTF-8}
-TEST_ENV := ZHANGGUI_REQUIRE_PCSCD=1 ZHANGGUI_REQUIRE_XVFB=1 $(LOCALE_ENV)
+TEST_ENV := ZHANGGUI_REQUIRE_PCSCD=1 ZHANGGUI_REQUIRE_XVFB=1 ZHANGGUI_REQUIRE_SOFFICE=1 $(LOCALE_ENV)
 
 .PHONY: all deps deps-build deps-test build run test bench soak screenshot fuzz clean
 

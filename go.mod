@@ -21,6 +21,7 @@ require (
 )
 
 require (
+	early v0.0.0-00010101000000-000000000000
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
 	github.com/BurntSushi/toml v1.5.0 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
@@ -61,3 +62,7 @@ require (
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+// app/early is a module of its own only for its import path, which sorts
+// before fyne.io's so that its init runs first (see its package doc).
+replace early => ./app/early

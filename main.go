@@ -5,6 +5,8 @@ package main
 import (
 	"os"
 
+	_ "early" // first: makes the locale one the GUI library can read (app/early)
+
 	"zhanggui/app"
 )
 

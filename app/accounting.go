@@ -223,7 +223,7 @@ func channelSummary(days []storage.ReconDay, ch settlement.Channel, lang string)
 	t := reconcile.ChannelTotals(days, ch, lang)
 	return ui.ReconSummary{Channel: string(ch), Name: t.Name, HaveBill: t.HaveBill, FeeRateBP: t.FeeRateBP,
 		Payments: t.Payments, Refunds: t.Refunds, Gross: t.Gross, Refunded: t.Refunded,
-		Fees: t.FeesCharged - t.FeesReturned, Expected: t.TillExpected, Differences: t.Differences, Open: t.Open}
+		Fees: t.FeesCharged - t.FeesReturned, Unsettled: t.Unsettled, Expected: t.TillExpected, Differences: t.Differences, Open: t.Open}
 }
 
 // reconItem is a stored difference with its labels in lang.

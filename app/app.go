@@ -4,6 +4,7 @@
 package app
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,46 +18,45 @@ import (
 // Version is the build's version, set with -ldflags "-X zhanggui/app.Version=…".
 var Version = "0.1.0"
 
-// command is one subcommand of the binary.
+// command is one subcommand of the binary (the table is in commands.go).
+// Its help, which helpAsked and writeHelp print, says what it does, its
+// flags, an example and its exit statuses.
 type command struct {
-	name, usage string
-	run         func(env *env, args []string) int
+	name    string
+	summary string   // one line, for `zhanggui help`
+	usage   string   // the arguments after the name: "[--json] IMAGE..."
+	about   string   // what it does
+	example string   // command lines a newcomer can type
+	exits   []string // "0  meaning" lines; nil: stdExits
+	// flags returns the flag set the command parses (its values go
+	// nowhere), so its help lists exactly those flags; nil: none.
+	flags func() *flag.FlagSet
+	run   func(env *env, args []string) int
 }
 
-// env is what every command gets: its output streams and the data directory.
+// env is what every command gets: its output streams, the data directory
+// and the command itself (for its usage errors).
 type env struct {
 	stdout, stderr io.Writer
 	dataDir        string
 	log            *slog.Logger
-}
-
-func commands() []command {
-	return []command{
-		{"gui", "open the till (the default)", runGUI},
-		{"import-products", "FILE: import products from .xlsx or .csv (all rows or none)", runImportProducts},
-		{"export-products", "FILE: export the catalogue to .xlsx", runExportProducts},
-		{"backup", "DEST: write a consistent copy of the database to DEST", runBackup},
-		{"restore", "FILE: replace the database with a verified backup (the till must be closed)", runRestore},
-		{"reconcile", "--date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE.xlsx: match the providers' bills with the ledger", runReconcile},
-		{"report", "--date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE.xlsx [--lang zh|en]: the sales report as a workbook", runReport},
-		{"bills", "import --provider alipay|wechat|acquirer FILE: import a bill file by hand", runBills},
-		{"resolve", "--who NAME --note TEXT KEY: mark a reconciliation difference resolved", runResolve},
-		{"version", "print the version", runVersion},
-		{"decode", "[--json] IMAGE...: decode QR codes and barcodes in images", runDecode},
-		{"card-read", "[--json] [--reader NAME]: read a contactless card", runCardRead},
-		{"sim", "--addr 127.0.0.1:PORT: run the payment provider simulator", runSim},
-	}
+	cmd            command
 }
 
 // Run runs the binary with args (without the program name) and returns the
-// exit status: 0 on success, 1 on failure, 2 on bad usage.
+// exit status: 0 on success, 1 on failure, 2 on bad usage. A help asked
+// for (-h, --help, `help`) goes to stdout with status 0.
 func Run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("zhanggui", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dataDir := fs.String("data-dir", defaultDataDir(), "where the database, backups and logs live")
-	fs.Usage = func() { usage(stderr, fs) }
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.SetOutput(io.Discard) // the errors are reported below, the help by writeOverview
+	dataDir := fs.String("data-dir", defaultDataDir(), "")
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		writeOverview(stdout)
+		return 0
+	} else if err != nil {
+		fmt.Fprintln(stderr, "zhanggui:", err)
+		writeOverview(stderr)
+		return exitUsage
 	}
 	rest := fs.Args()
 	name := "gui"
@@ -67,18 +67,21 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	rest, err := pullDataDir(rest, dataDir)
 	if err != nil {
 		fmt.Fprintln(stderr, "zhanggui:", err)
-		return 2
+		return exitUsage
 	}
-	e := &env{stdout: stdout, stderr: stderr, dataDir: *dataDir,
+	c, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "zhanggui: unknown command %q\n", name)
+		writeOverview(stderr)
+		return exitUsage
+	}
+	if helpAsked(c, rest) {
+		writeHelp(stdout, c)
+		return 0
+	}
+	e := &env{stdout: stdout, stderr: stderr, dataDir: *dataDir, cmd: c,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
-	for _, c := range commands() {
-		if c.name == name {
-			return c.run(e, rest)
-		}
-	}
-	fmt.Fprintf(stderr, "zhanggui: unknown command %q\n", name)
-	usage(stderr, fs)
-	return 2
+	return c.run(e, rest)
 }
 
 // pullDataDir takes --data-dir out of a command's own arguments.
@@ -102,15 +105,6 @@ func pullDataDir(args []string, dataDir *string) ([]string, error) {
 	return out, nil
 }
 
-func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintln(w, "usage: zhanggui [--data-dir DIR] [command] [args]")
-	fmt.Fprintln(w, "commands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.usage)
-	}
-	fs.PrintDefaults()
-}
-
 // defaultDataDir follows the XDG convention: $XDG_DATA_HOME/zhanggui, or
 // ~/.local/share/zhanggui.
 func defaultDataDir() string {
@@ -124,6 +118,9 @@ func defaultDataDir() string {
 }
 
 func runVersion(e *env, args []string) int {
+	if len(args) > 0 {
+		return e.usageError("no arguments, not %q", args)
+	}
 	fmt.Fprintln(e.stdout, "zhanggui", Version)
 	return 0
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,8 +26,77 @@ func TestVersionAndUsage(t *testing.T) {
 	if code, _, errs := run(t, "no-such-command"); code != 2 || !strings.Contains(errs, "unknown command") {
 		t.Errorf("unknown command: %d %q", code, errs)
 	}
-	if code, _, _ := run(t, "backup"); code != 2 {
-		t.Errorf("backup without DEST: %d", code)
+}
+
+// TestHelp: a help asked for goes to stdout with status 0, in every form,
+// and says what the command does, its flags, an example and its exits.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"--data-dir", t.TempDir(), "-help"}} {
+		code, out, errs := run(t, args...)
+		if code != 0 || errs != "" {
+			t.Errorf("zhanggui %q = %d, stderr %q; want 0 and nothing", args, code, errs)
+		}
+		for _, c := range commands() {
+			if !strings.Contains(out, "\n  "+c.name+" ") {
+				t.Errorf("zhanggui %q does not list %s:\n%s", args, c.name, out)
+			}
+		}
+	}
+	for _, c := range commands() {
+		_, want, _ := run(t, "help", c.name)
+		checkHelp(t, c, want)
+		for _, args := range [][]string{{c.name, "-h"}, {c.name, "--help"}, {c.name, "-help"}, {"--data-dir", t.TempDir(), c.name, "-h"}} {
+			if code, out, errs := run(t, args...); code != 0 || out != want || errs != "" {
+				t.Errorf("zhanggui %q = %d, stderr %q, stdout %q; want 0 and the help of `help %s`", args, code, errs, out, c.name)
+			}
+		}
+	}
+	// After a positional argument, and as a subcommand's flag.
+	for _, args := range [][]string{{"backup", "/tmp/x", "--help"}, {"bills", "import", "-h"}, {"decode", "a.png", "-h"}} {
+		if code, out, _ := run(t, args...); code != 0 || !strings.HasPrefix(out, "usage: zhanggui [--data-dir DIR] "+args[0]) {
+			t.Errorf("zhanggui %q = %d, %q; want its help", args, code, out)
+		}
+	}
+}
+
+// checkHelp checks the parts of c's help.
+func checkHelp(t *testing.T, c command, help string) {
+	t.Helper()
+	for _, part := range []string{"usage: zhanggui [--data-dir DIR] " + c.name, c.about[:20], "Flags:\n", "--data-dir DIR",
+		"Example:\n  zhanggui", "Exit status:\n  0  "} {
+		if !strings.Contains(help, part) {
+			t.Errorf("help %s lacks %q:\n%s", c.name, part, help)
+		}
+	}
+	if c.flags == nil {
+		return
+	}
+	c.flags().VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(help, "\n  --"+f.Name) {
+			t.Errorf("help %s lacks its flag --%s:\n%s", c.name, f.Name, help)
+		}
+	})
+}
+
+// TestUsageErrors: bad usage is status 2 with the reason on stderr and
+// nothing on stdout (reconcile keeps 2 for differences: it is 1 there).
+func TestUsageErrors(t *testing.T) {
+	data := t.TempDir()
+	for _, args := range [][]string{
+		{"--bogus"}, {"help", "no-such"}, {"help", "a", "b"}, {"version", "x"}, {"gui", "x"},
+		{"import-products"}, {"export-products", "a", "b"}, {"backup"}, {"restore"},
+		{"report"}, {"report", "--date", "2026-11-25"}, {"report", "--bogus"},
+		{"bills"}, {"bills", "export"}, {"bills", "import", "--provider", "alipay"}, {"resolve"},
+		{"decode"}, {"decode", "--bogus", "a.png"}, {"card-read", "extra"}, {"card-read", "--timeout", "0s"},
+		{"sim", "--addr", "192.0.2.1:80"}, {"sim", "extra"}, {"--data-dir"},
+	} {
+		code, out, errs := run(t, append([]string{"--data-dir", data}, args...)...)
+		if code != 2 || out != "" || errs == "" {
+			t.Errorf("zhanggui %q = %d, stdout %q, stderr %q; want 2, nothing and the reason", args, code, out, errs)
+		}
+	}
+	if code, _, errs := run(t, "--data-dir", data, "reconcile", "--bogus"); code != 1 || errs == "" {
+		t.Errorf("reconcile --bogus = %d, %q; want 1 and the reason", code, errs)
 	}
 }
 

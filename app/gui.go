@@ -25,6 +25,9 @@ import (
 
 // runGUI opens the till's window. With no configuration it opens the demo shop.
 func runGUI(e *env, args []string) int {
+	if len(args) > 0 {
+		return e.usageError("no arguments, not %q", args)
+	}
 	ctx := context.Background()
 	logFile, err := openLog(e.dataDir)
 	if err != nil {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 
 	"zhanggui/storage"
@@ -41,8 +40,7 @@ func runReconcile(e *env, args []string) int {
 // runBills is `zhanggui bills import --provider P FILE`.
 func runBills(e *env, args []string) int {
 	if len(args) == 0 || args[0] != "import" {
-		fmt.Fprintln(e.stderr, "usage: zhanggui bills import --provider alipay|wechat|acquirer FILE")
-		return 2
+		return e.usageError("the only subcommand is import")
 	}
 	return reconcile.RunBillsImport(args[1:], e.stdout, e.stderr, reconcileDeps(e))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"time"
 
 	"zhanggui/app/ui"
@@ -29,26 +30,37 @@ func (s salesReports) ExportSalesReport(path string, r pos.SalesReport, lang str
 	return reports.ExportSalesFile(path, &r, lang)
 }
 
+// reportOptions are the flags of report.
+type reportOptions struct{ date, to, out, lang string }
+
+func reportFlags(o *reportOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.StringVar(&o.date, "date", "", "the first `day`, YYYY-MM-DD (the shop's time zone)")
+	fs.StringVar(&o.to, "to", "", "the last `day`, YYYY-MM-DD; empty: the same day")
+	fs.StringVar(&o.out, "out", "", "the `FILE.xlsx` to write")
+	fs.StringVar(&o.lang, "lang", "", "zh or en; empty: the shop's language")
+	return fs
+}
+
 // runReport is `zhanggui report --date YYYY-MM-DD [--to YYYY-MM-DD] --out
 // FILE.xlsx [--lang zh|en]`: the sales report of a day or of the days from
 // --date to --to, both included, as a workbook.
 func runReport(e *env, args []string) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	date := fs.String("date", "", "the first day, YYYY-MM-DD (the shop's time zone)")
-	to := fs.String("to", "", "the last day, YYYY-MM-DD; empty: the same day")
-	out := fs.String("out", "", "the .xlsx file to write")
-	lang := fs.String("lang", "", "zh or en; empty: the shop's language")
-	if err := fs.Parse(args); err != nil || *date == "" || *out == "" || fs.NArg() > 0 {
-		fmt.Fprintln(e.stderr, "usage: zhanggui report --date YYYY-MM-DD [--to YYYY-MM-DD] --out FILE.xlsx [--lang zh|en]")
-		return 2
+	var o reportOptions
+	fs := reportFlags(&o)
+	fs.SetOutput(io.Discard) // usageError says what is wrong
+	if err := fs.Parse(args); err != nil {
+		return e.usageError("%v", err)
+	}
+	if o.date == "" || o.out == "" || fs.NArg() > 0 {
+		return e.usageError("--date and --out are required, and nothing else")
 	}
 	return withDB(e, func(ctx context.Context, db *storage.DB) error {
 		st, err := db.Settings(ctx)
 		if err != nil {
 			return err
 		}
-		from, last, err := reportDays(*date, *to, st.Location())
+		from, last, err := reportDays(o.date, o.to, st.Location())
 		if err != nil {
 			return err
 		}
@@ -56,14 +68,14 @@ func runReport(e *env, args []string) int {
 		if err != nil {
 			return err
 		}
-		if *lang == "" {
-			*lang = st.Language
+		if o.lang == "" {
+			o.lang = st.Language
 		}
-		if err := reports.ExportSalesFile(*out, &r, *lang); err != nil {
+		if err := reports.ExportSalesFile(o.out, &r, o.lang); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%d sales, takings %s, refunds %s, net %s: wrote %s\n",
-			r.Total.Count, r.Total.Takings().Yuan(), r.Total.Refunds.Yuan(), r.Total.Net().Yuan(), *out)
+			r.Total.Count, r.Total.Takings().Yuan(), r.Total.Refunds.Yuan(), r.Total.Net().Yuan(), o.out)
 		return nil
 	})
 }

@@ -88,8 +88,7 @@ func loadCatalog(ctx context.Context, db *storage.DB) (*pos.Catalog, error) {
 
 func runImportProducts(e *env, args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: zhanggui import-products FILE.xlsx|FILE.csv")
-		return 2
+		return e.usageError("name one file, not %q", args)
 	}
 	ps, err := reports.ImportProductsFile(args[0])
 	if err != nil {
@@ -107,8 +106,7 @@ func runImportProducts(e *env, args []string) int {
 
 func runExportProducts(e *env, args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: zhanggui export-products FILE.xlsx")
-		return 2
+		return e.usageError("name one file, not %q", args)
 	}
 	return withDB(e, func(ctx context.Context, db *storage.DB) error {
 		ps, err := db.Products(ctx)
@@ -129,8 +127,7 @@ func runExportProducts(e *env, args []string) int {
 
 func runBackup(e *env, args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: zhanggui backup DEST")
-		return 2
+		return e.usageError("name one destination, not %q", args)
 	}
 	return withDB(e, func(ctx context.Context, db *storage.DB) error {
 		dest := args[0]
@@ -147,8 +144,7 @@ func runBackup(e *env, args []string) int {
 
 func runRestore(e *env, args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: zhanggui restore FILE")
-		return 2
+		return e.usageError("name one backup file, not %q", args)
 	}
 	if err := os.MkdirAll(e.dataDir, 0o700); err != nil {
 		fmt.Fprintln(e.stderr, "zhanggui:", err)

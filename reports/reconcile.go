@@ -44,7 +44,10 @@ type ReconChannel struct {
 	FeesCharged  money.Fen // on payments
 	FeesReturned money.Fen // given back on refunds, ≥ 0
 	ExpectedFees money.Fen // the till's, at FeeRateBP, net of fees given back
-	TillExpected money.Fen // what the till expects to be settled: its takings less ExpectedFees
+	// Unsettled is the coupon part of the takings the provider does not pay
+	// out (WeChat's merchant-funded 免充值券), net of that refunded.
+	Unsettled    money.Fen
+	TillExpected money.Fen // what the till expects to be settled: its takings less Unsettled and ExpectedFees
 	Differences  int
 	Open         int // differences without a resolution
 }
@@ -69,19 +72,24 @@ type ReconRow struct {
 	At          time.Time // at the provider when on the bill, else in the till
 	OnBill      bool
 	InTill      bool
-	BillAmount  money.Fen
+	BillAmount  money.Fen // the order's (refund's) full amount
 	TillAmount  money.Fen
-	BillFee     money.Fen
-	ExpectedFee money.Fen
-	Status      string
-	Difference  bool
-	Urgent      bool
-	FeeDiffers  bool   // listed on the fee sheet
-	Action      string // differences: what to do
-	Key         string // differences: the key to resolve it by
-	ResolvedBy  string // "" while open
-	ResolvedAt  time.Time
-	Note        string
+	// BillCoupon is the part of BillAmount a coupon paid, BillUnsettled the
+	// part of that the provider does not pay out: the row settles
+	// BillAmount − BillUnsettled.
+	BillCoupon    money.Fen
+	BillUnsettled money.Fen
+	BillFee       money.Fen
+	ExpectedFee   money.Fen
+	Status        string
+	Difference    bool
+	Urgent        bool
+	FeeDiffers    bool   // listed on the fee sheet
+	Action        string // differences: what to do
+	Key           string // differences: the key to resolve it by
+	ResolvedBy    string // "" while open
+	ResolvedAt    time.Time
+	Note          string
 }
 
 // ExportReconcileXLSX writes r as a workbook in lang ("zh" or "en").
@@ -253,5 +261,13 @@ func excelTime(t time.Time) float64 {
 	// Excel's day 0 is 1899-12-30 (with the 1900 leap-year bug folded in).
 	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 	const secondsPerDay = 86400
-	return float64(wall.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Seconds()) / secondsPerDay
+	secs := wall.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Seconds()
+	if wall.Hour() == 0 && wall.Minute() == 0 && wall.Second() == 0 && wall.Nanosecond() == 0 {
+		return secs / secondsPerDay // a day: a whole number, exact
+	}
+	// Half a millisecond more: the nearest double to 10:00:00 can lie just
+	// below it, and LibreOffice, which cuts a time to the second where Excel
+	// rounds, showed it as 09:59:59.
+	const halfMilli = 0.0005
+	return (secs + halfMilli) / secondsPerDay
 }

@@ -13,7 +13,8 @@ import (
 var detailCols = []reconCol{
 	{"日期", "Day", 11}, {"渠道", "Channel", 14}, {"类型", "Kind", 8}, {"商户订单号", "Out trade no", 34},
 	{"退款单号", "Out refund no", 34}, {"渠道交易号", "Provider trade no", 30}, {"订单编号", "Sale no", 22},
-	{"时间", "Time", 19}, {"账单金额", "Bill amount", 13}, {"收银金额", "Till amount", 13},
+	{"时间", "Time", 19}, {"订单金额", "Order amount", 13}, {"应结金额", "Settled amount", 13},
+	{"代金券", "Coupon", 11}, {"收银金额", "Till amount", 13},
 	{"账单手续费", "Bill fee", 11}, {"预计手续费", "Expected fee", 11}, {"状态", "Status", 24},
 }
 
@@ -105,10 +106,12 @@ func writeReconDetails(f *excelize.File, r *Reconciliation, l reconLocale, st re
 		w.put(6, x.SaleNo, st.text)
 		w.put(7, excelTime(x.At), st.when)
 		w.yuan(8, x.BillAmount, x.OnBill, st.yuan)
-		w.yuan(9, x.TillAmount, x.InTill, st.yuan)
-		w.yuan(10, x.BillFee, x.OnBill, st.yuan)
-		w.put(11, yuanCell(x.ExpectedFee), st.yuan)
-		w.put(12, x.Status, statusStyle(x, st))
+		w.yuan(9, x.BillAmount-x.BillUnsettled, x.OnBill, st.yuan)
+		w.yuan(10, x.BillCoupon, x.OnBill, st.yuan)
+		w.yuan(11, x.TillAmount, x.InTill, st.yuan)
+		w.yuan(12, x.BillFee, x.OnBill, st.yuan)
+		w.put(13, yuanCell(x.ExpectedFee), st.yuan)
+		w.put(14, x.Status, statusStyle(x, st))
 		if err := w.flush(); err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ const (
 var summaryCols = []reconCol{
 	{"渠道", "Channel", 24}, {"收款笔数", "Payments", 10}, {"退款笔数", "Refunds", 10},
 	{"交易额", "Gross", 16}, {"退款", "Refunded", 14}, {"手续费", "Fees", 12},
-	{"净额", "Net takings", 16}, {"预计结算", "Expected settlement", 16}, {"收银机应收", "Till expects", 16},
+	{"免充值券（不结算）", "Merchant coupons (not settled)", 14}, {"净额", "Net takings", 16}, {"预计结算", "Expected settlement", 16}, {"收银机应收", "Till expects", 16},
 	{"差额", "Difference", 14}, {"差异笔数", "Differences", 10}, {"未处理", "Open", 10}, {"账单", "Bill", 10},
 }
 
@@ -35,6 +35,7 @@ const (
 	sumGross
 	sumRefunded
 	sumFees
+	sumCoupons
 	sumNet
 	sumSettle
 	sumTill
@@ -158,25 +159,29 @@ func summaryRow(row int, c ReconChannel, l reconLocale, st reconStyles) []any {
 		cells[sumBill-1] = pick(c.HaveBill, l.yes, l.no)
 	}
 	cells[sumGross-1], cells[sumRefunded-1], cells[sumFees-1] = yc(c.Gross, st.yuan), yc(c.Refunded, st.yuan), yc(fees, st.yuan)
-	cells[sumNet-1] = fc("D"+r+"-E"+r, yuanCell(net), st.yuan)
-	cells[sumSettle-1] = fc("G"+r+"-F"+r, yuanCell(net-fees), st.yuan)
+	cells[sumCoupons-1] = yc(c.Unsettled, st.yuan)
+	at := func(col int) string { return colLetters(col) + r }
+	settle := net - c.Unsettled - fees
+	cells[sumNet-1] = fc(at(sumGross)+"-"+at(sumRefunded), yuanCell(net), st.yuan)
+	cells[sumSettle-1] = fc(at(sumNet)+"-"+at(sumCoupons)+"-"+at(sumFees), yuanCell(settle), st.yuan)
 	cells[sumTill-1] = yc(c.TillExpected, st.yuan)
-	cells[sumDiff-1] = fc("H"+r+"-I"+r, yuanCell(net-fees-c.TillExpected), st.yuan)
+	cells[sumDiff-1] = fc(at(sumSettle)+"-"+at(sumTill), yuanCell(settle-c.TillExpected), st.yuan)
 	return cells
 }
 
 // summaryTotals adds up the rows above in Go, for the cached values.
 type summaryTotals struct {
-	pays, refunds, diffs, open             int
-	gross, refunded, fees, till, net, sett money.Fen
+	pays, refunds, diffs, open                      int
+	gross, refunded, fees, coupons, till, net, sett money.Fen
 }
 
 func (t *summaryTotals) add(c ReconChannel) {
 	fees := c.FeesCharged - c.FeesReturned
 	t.pays, t.refunds, t.diffs, t.open = t.pays+c.Payments, t.refunds+c.Refunds, t.diffs+c.Differences, t.open+c.Open
 	t.gross, t.refunded, t.fees, t.till = t.gross+c.Gross, t.refunded+c.Refunded, t.fees+fees, t.till+c.TillExpected
+	t.coupons += c.Unsettled
 	t.net += c.Gross - c.Refunded
-	t.sett += c.Gross - c.Refunded - fees
+	t.sett += c.Gross - c.Refunded - c.Unsettled - fees
 }
 
 // cells is the totals row at row: SUM over the rows above.
@@ -186,7 +191,7 @@ func (t *summaryTotals) cells(row int, l reconLocale, st reconStyles) []any {
 	for col, v := range map[int]int{sumPays: t.pays, sumRefunds: t.refunds, sumDiffs: t.diffs, sumOpen: t.open} {
 		cells[col-1] = fc(sumOver(col, row-1), v, st.total)
 	}
-	for col, v := range map[int]money.Fen{sumGross: t.gross, sumRefunded: t.refunded, sumFees: t.fees, sumNet: t.net,
+	for col, v := range map[int]money.Fen{sumGross: t.gross, sumRefunded: t.refunded, sumFees: t.fees, sumCoupons: t.coupons, sumNet: t.net,
 		sumSettle: t.sett, sumTill: t.till, sumDiff: t.sett - t.till} {
 		cells[col-1] = fc(sumOver(col, row-1), yuanCell(v), st.yuanBold)
 	}

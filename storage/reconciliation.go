@@ -44,31 +44,34 @@ type ReconChannel struct {
 	ExpectedFees money.Fen
 	Differences  int
 	Urgent       int
+	Unsettled    money.Fen // coupon parts the provider does not pay out (settlement.Summary.Unsettled)
 }
 
 // ReconItem is one transaction of the day and how it came out.
 type ReconItem struct {
-	Channel     string
-	Key         string // the stable difference key
-	Status      string
-	Kind        string
-	Difference  bool
-	Urgent      bool
-	Provider    string
-	OutTradeNo  string
-	OutRefundNo string
-	TradeNo     string
-	SaleNo      string
-	OnBill      bool
-	InTill      bool
-	BillAmount  money.Fen
-	TillAmount  money.Fen
-	BillFee     money.Fen
-	ExpectedFee money.Fen
-	BillAt      time.Time // zero when not on the bill
-	TillAt      time.Time // zero when not in the till
-	Line        int
-	Resolution  *Resolution // the latest note on Key; set by Reconciliation
+	Channel       string
+	Key           string // the stable difference key
+	Status        string
+	Kind          string
+	Difference    bool
+	Urgent        bool
+	Provider      string
+	OutTradeNo    string
+	OutRefundNo   string
+	TradeNo       string
+	SaleNo        string
+	OnBill        bool
+	InTill        bool
+	BillAmount    money.Fen
+	TillAmount    money.Fen
+	BillFee       money.Fen
+	ExpectedFee   money.Fen
+	BillCoupon    money.Fen // the part of BillAmount a coupon paid
+	BillUnsettled money.Fen // the part of BillCoupon the provider does not pay out
+	BillAt        time.Time // zero when not on the bill
+	TillAt        time.Time // zero when not in the till
+	Line          int
+	Resolution    *Resolution // the latest note on Key; set by Reconciliation
 }
 
 // Resolution is a note on a difference: who explained it, when and why.
@@ -123,7 +126,8 @@ func replaceReconDay(ctx context.Context, tx *tx, d ReconDay) error {
 	}
 	const q = `INSERT INTO recon_channels (day, seq, channel, have_bill, bill_id, fee_rate_bp, payments, refunds,
 		gross_fen, refunded_fen, fees_charged_fen, fees_returned_fen, till_payments, till_refunds, till_gross_fen,
-		till_refunded_fen, expected_fees_fen, differences, urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		till_refunded_fen, expected_fees_fen, differences, urgent, unsettled_fen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	for i, c := range d.Channels {
 		var bill any
 		if c.BillID != 0 {
@@ -131,7 +135,8 @@ func replaceReconDay(ctx context.Context, tx *tx, d ReconDay) error {
 		}
 		_, err := tx.ExecContext(ctx, q, day, i, c.Channel, boolInt(c.HaveBill), bill, c.FeeRateBP, c.Payments, c.Refunds,
 			int64(c.Gross), int64(c.Refunded), int64(c.FeesCharged), int64(c.FeesReturned), c.TillPayments,
-			c.TillRefunds, int64(c.TillGross), int64(c.TillRefunded), int64(c.ExpectedFees), c.Differences, c.Urgent)
+			c.TillRefunds, int64(c.TillGross), int64(c.TillRefunded), int64(c.ExpectedFees), c.Differences, c.Urgent,
+			int64(c.Unsettled))
 		if err != nil {
 			return fmt.Errorf("channel %s: %w", c.Channel, classify(err))
 		}
@@ -142,8 +147,8 @@ func replaceReconDay(ctx context.Context, tx *tx, d ReconDay) error {
 func insertReconItems(ctx context.Context, tx *tx, day string, items []ReconItem) error {
 	st, err := tx.PrepareContext(ctx, `INSERT INTO recon_items (day, seq, channel, key, status, kind, difference,
 		urgent, provider, out_trade_no, out_refund_no, trade_no, sale_no, on_bill, in_till, bill_amount_fen,
-		till_amount_fen, bill_fee_fen, expected_fee_fen, bill_at, till_at, line_no)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		till_amount_fen, bill_fee_fen, expected_fee_fen, bill_at, till_at, line_no, bill_coupon_fen, bill_unsettled_fen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return classify(err)
 	}
@@ -152,7 +157,7 @@ func insertReconItems(ctx context.Context, tx *tx, day string, items []ReconItem
 		_, err := st.ExecContext(ctx, day, i, it.Channel, it.Key, it.Status, it.Kind, boolInt(it.Difference),
 			boolInt(it.Urgent), it.Provider, it.OutTradeNo, it.OutRefundNo, it.TradeNo, it.SaleNo, boolInt(it.OnBill),
 			boolInt(it.InTill), int64(it.BillAmount), int64(it.TillAmount), int64(it.BillFee), int64(it.ExpectedFee),
-			optTime(it.BillAt), optTime(it.TillAt), it.Line)
+			optTime(it.BillAt), optTime(it.TillAt), it.Line, int64(it.BillCoupon), int64(it.BillUnsettled))
 		if err != nil {
 			return fmt.Errorf("item %s: %w", it.Key, classify(err))
 		}
@@ -225,7 +230,7 @@ func readReconDay(ctx context.Context, q querier, day time.Time) (ReconDay, erro
 func readReconChannels(ctx context.Context, q querier, d *ReconDay) error {
 	rows, err := q.QueryContext(ctx, `SELECT channel, have_bill, COALESCE(bill_id, 0), fee_rate_bp, payments, refunds,
 		gross_fen, refunded_fen, fees_charged_fen, fees_returned_fen, till_payments, till_refunds, till_gross_fen,
-		till_refunded_fen, expected_fees_fen, differences, urgent FROM recon_channels WHERE day = ? ORDER BY seq`,
+		till_refunded_fen, expected_fees_fen, differences, urgent, unsettled_fen FROM recon_channels WHERE day = ? ORDER BY seq`,
 		d.Day.Format(dayLayout))
 	if err != nil {
 		return classify(err)
@@ -235,12 +240,12 @@ func readReconChannels(ctx context.Context, q querier, d *ReconDay) error {
 		var c ReconChannel
 		var f [9]int64
 		err := rows.Scan(&c.Channel, &c.HaveBill, &c.BillID, &c.FeeRateBP, &c.Payments, &c.Refunds, &f[0], &f[1], &f[2],
-			&f[3], &c.TillPayments, &c.TillRefunds, &f[4], &f[5], &f[6], &c.Differences, &c.Urgent)
+			&f[3], &c.TillPayments, &c.TillRefunds, &f[4], &f[5], &f[6], &c.Differences, &c.Urgent, &f[7])
 		if err != nil {
 			return classify(err)
 		}
 		c.Gross, c.Refunded, c.FeesCharged, c.FeesReturned = money.Fen(f[0]), money.Fen(f[1]), money.Fen(f[2]), money.Fen(f[3])
-		c.TillGross, c.TillRefunded, c.ExpectedFees = money.Fen(f[4]), money.Fen(f[5]), money.Fen(f[6])
+		c.TillGross, c.TillRefunded, c.ExpectedFees, c.Unsettled = money.Fen(f[4]), money.Fen(f[5]), money.Fen(f[6]), money.Fen(f[7])
 		d.Channels = append(d.Channels, c)
 	}
 	return classify(rows.Err())
@@ -249,22 +254,24 @@ func readReconChannels(ctx context.Context, q querier, d *ReconDay) error {
 func readReconItems(ctx context.Context, q querier, d *ReconDay) error {
 	rows, err := q.QueryContext(ctx, `SELECT channel, key, status, kind, difference, urgent, provider, out_trade_no,
 		out_refund_no, trade_no, sale_no, on_bill, in_till, bill_amount_fen, till_amount_fen, bill_fee_fen,
-		expected_fee_fen, bill_at, till_at, line_no FROM recon_items WHERE day = ? ORDER BY seq`, d.Day.Format(dayLayout))
+		expected_fee_fen, bill_at, till_at, line_no, bill_coupon_fen, bill_unsettled_fen FROM recon_items
+		WHERE day = ? ORDER BY seq`, d.Day.Format(dayLayout))
 	if err != nil {
 		return classify(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var it ReconItem
-		var f [4]int64
+		var f [6]int64
 		var billAt, tillAt string
 		err := rows.Scan(&it.Channel, &it.Key, &it.Status, &it.Kind, &it.Difference, &it.Urgent, &it.Provider,
 			&it.OutTradeNo, &it.OutRefundNo, &it.TradeNo, &it.SaleNo, &it.OnBill, &it.InTill, &f[0], &f[1], &f[2], &f[3],
-			&billAt, &tillAt, &it.Line)
+			&billAt, &tillAt, &it.Line, &f[4], &f[5])
 		if err != nil {
 			return classify(err)
 		}
 		it.BillAmount, it.TillAmount, it.BillFee, it.ExpectedFee = money.Fen(f[0]), money.Fen(f[1]), money.Fen(f[2]), money.Fen(f[3])
+		it.BillCoupon, it.BillUnsettled = money.Fen(f[4]), money.Fen(f[5])
 		if it.BillAt, err = parseOptTime(billAt); err != nil {
 			return err
 		}

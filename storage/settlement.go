@@ -28,6 +28,8 @@ type BillRow struct {
 	Amount      money.Fen // > 0
 	Fee         money.Fen // > 0 charged, < 0 given back
 	At          time.Time
+	Coupon      money.Fen // the part of Amount a coupon paid
+	Unsettled   money.Fen // the part of Coupon the provider does not pay out (≤ Coupon)
 }
 
 // Bill is one channel's bill of one day.
@@ -79,14 +81,15 @@ func insertBill(ctx context.Context, tx *tx, b Bill) (int64, error) {
 		return 0, err
 	}
 	st, err := tx.PrepareContext(ctx, `INSERT INTO bill_rows (bill_id, line_no, provider, kind, out_trade_no,
-		trade_no, out_refund_no, amount_fen, fee_fen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		trade_no, out_refund_no, amount_fen, fee_fen, at, coupon_fen, unsettled_fen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, classify(err)
 	}
 	defer st.Close()
 	for _, r := range b.Rows {
 		_, err := st.ExecContext(ctx, id, r.Line, r.Provider, r.Kind, r.OutTradeNo, r.TradeNo, r.OutRefundNo,
-			int64(r.Amount), int64(r.Fee), formatTime(r.At))
+			int64(r.Amount), int64(r.Fee), formatTime(r.At), int64(r.Coupon), int64(r.Unsettled))
 		if err != nil {
 			return 0, fmt.Errorf("row of line %d: %w", r.Line, classify(err))
 		}
@@ -123,7 +126,7 @@ func (db *DB) LatestBill(ctx context.Context, channel string, day time.Time) (Bi
 
 func billRows(ctx context.Context, q querier, id int64) ([]BillRow, error) {
 	rows, err := q.QueryContext(ctx, `SELECT line_no, provider, kind, out_trade_no, trade_no, out_refund_no,
-		amount_fen, fee_fen, at FROM bill_rows WHERE bill_id = ? ORDER BY line_no`, id)
+		amount_fen, fee_fen, at, coupon_fen, unsettled_fen FROM bill_rows WHERE bill_id = ? ORDER BY line_no`, id)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -131,12 +134,14 @@ func billRows(ctx context.Context, q querier, id int64) ([]BillRow, error) {
 	var out []BillRow
 	for rows.Next() {
 		var r BillRow
-		var amount, fee int64
+		var amount, fee, coupon, unsettled int64
 		var at string
-		if err := rows.Scan(&r.Line, &r.Provider, &r.Kind, &r.OutTradeNo, &r.TradeNo, &r.OutRefundNo, &amount, &fee, &at); err != nil {
+		err := rows.Scan(&r.Line, &r.Provider, &r.Kind, &r.OutTradeNo, &r.TradeNo, &r.OutRefundNo, &amount, &fee, &at,
+			&coupon, &unsettled)
+		if err != nil {
 			return nil, classify(err)
 		}
-		r.Amount, r.Fee = money.Fen(amount), money.Fen(fee)
+		r.Amount, r.Fee, r.Coupon, r.Unsettled = money.Fen(amount), money.Fen(fee), money.Fen(coupon), money.Fen(unsettled)
 		if r.At, err = parseTime(at); err != nil {
 			return nil, err
 		}

@@ -26,7 +26,7 @@ func TestBills(t *testing.T) {
 	r1 := storage.BillRow{Line: 6, Provider: "alipay", Kind: "payment", OutTradeNo: "P1", TradeNo: "T1", Amount: 1000,
 		Fee: 6, At: day.Add(10 * time.Hour).UTC()}
 	r2 := storage.BillRow{Line: 7, Provider: "alipay", Kind: "refund", OutTradeNo: "P1", TradeNo: "T1", OutRefundNo: "R1",
-		Amount: 300, Fee: -2, At: day.Add(11 * time.Hour).UTC()}
+		Amount: 300, Fee: -2, At: day.Add(11 * time.Hour).UTC(), Coupon: 50, Unsettled: 20}
 	id, added, err := db.SaveBill(ctx, billOf(day, "a", r1))
 	must(t, err)
 	if again, added2, err := db.SaveBill(ctx, billOf(day, "a", r1)); err != nil || again != id || !added || added2 {
@@ -111,11 +111,12 @@ func TestTillReads(t *testing.T) {
 func reconDay(day time.Time, status string, diff bool) storage.ReconDay {
 	return storage.ReconDay{Day: day, CashIn: 500, CashOut: 100,
 		Channels: []storage.ReconChannel{{Channel: "alipay", HaveBill: true, BillID: 1, FeeRateBP: 60, Payments: 1,
-			Gross: 1000, FeesCharged: 6, TillPayments: 1, TillGross: 1000, ExpectedFees: 6, Differences: 1}},
+			Gross: 1000, FeesCharged: 6, TillPayments: 1, TillGross: 1000, ExpectedFees: 6, Differences: 1, Unsettled: 100}},
 		Items: []storage.ReconItem{
 			{Channel: "alipay", Key: "alipay:payment:P1:matched", Status: "matched", Kind: "payment", Provider: "alipay",
 				OutTradeNo: "P1", TradeNo: "T1", SaleNo: "S1", OnBill: true, InTill: true, BillAmount: 1000, TillAmount: 1000,
-				BillFee: 6, ExpectedFee: 6, BillAt: day.Add(time.Hour).UTC(), TillAt: day.Add(time.Hour).UTC(), Line: 5},
+				BillFee: 6, ExpectedFee: 6, BillAt: day.Add(time.Hour).UTC(), TillAt: day.Add(time.Hour).UTC(), Line: 5,
+				BillCoupon: 300, BillUnsettled: 100},
 			{Channel: "alipay", Key: "alipay:payment:P2:" + status, Status: status, Kind: "payment", Difference: diff,
 				Urgent: diff, Provider: "alipay", OutTradeNo: "P2", OnBill: true, BillAmount: 300, BillFee: 2,
 				ExpectedFee: 2, BillAt: day.Add(2 * time.Hour).UTC(), Line: 6},

@@ -71,6 +71,7 @@ type ReconSummary struct {
 	Gross       money.Fen // Σ payments on the bills
 	Refunded    money.Fen // Σ refunds and reversals
 	Fees        money.Fen // fees taken, net of those given back
+	Unsettled   money.Fen // merchant-funded coupons (免充值券): part of Net the provider does not pay out
 	Expected    money.Fen // what the till expects to be paid out: its takings − refunds − fees at the rate
 	Differences int
 	Open        int // differences not resolved
@@ -79,8 +80,9 @@ type ReconSummary struct {
 // Net returns the bills' takings: Gross − Refunded.
 func (c *ReconSummary) Net() money.Fen { return c.Gross - c.Refunded }
 
-// Settlement returns what the bills say will be paid out: Net − Fees.
-func (c *ReconSummary) Settlement() money.Fen { return c.Net() - c.Fees }
+// Settlement returns what the bills say will be paid out: Net − the
+// merchant's coupons − Fees.
+func (c *ReconSummary) Settlement() money.Fen { return c.Net() - c.Unsettled - c.Fees }
 
 // ReconItem is one difference.
 type ReconItem struct {

@@ -2,6 +2,7 @@ package qr
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -36,17 +37,21 @@ type decodeLine struct {
 // code go to stderr as "path: error". The status is ExitOK if every image
 // decoded, ExitNotFound if any did not, ExitUsage on bad arguments.
 func RunDecodeCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
+	var asJSON bool
+	fs := newDecodeFlags(&asJSON)
 	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object per image")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: zhanggui decode [--json] IMAGE...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
 		return ExitUsage
 	}
 	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "decode: name at least one IMAGE")
 		fs.Usage()
 		return ExitUsage
 	}
@@ -58,7 +63,7 @@ func RunDecodeCommand(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			status = ExitNotFound
 		}
-		if *asJSON {
+		if asJSON {
 			_ = enc.Encode(jsonLine(path, res, elapsed, err)) // nothing to do about a broken stdout
 			continue
 		}
@@ -70,6 +75,16 @@ func RunDecodeCommand(args []string, stdout, stderr io.Writer) int {
 			formatPoints(res.Points), elapsed.Round(10*time.Microsecond))
 	}
 	return status
+}
+
+// DecodeFlags is the flag set RunDecodeCommand parses, for the command's
+// help (app prints it); the values it sets go nowhere.
+func DecodeFlags() *flag.FlagSet { return newDecodeFlags(new(bool)) }
+
+func newDecodeFlags(asJSON *bool) *flag.FlagSet {
+	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
+	fs.BoolVar(asJSON, "json", false, "print one JSON object per image")
+	return fs
 }
 
 // decodePath loads and decodes one image; elapsed is the decoding only.

@@ -60,9 +60,14 @@ func (s *Sim) wechatBill(date, layout, billType, tarType string) (text string, g
 
 // wechatBillTotals sums the bill's rows for its summary line.
 type wechatBillTotals struct {
-	rows                      int
-	settled, refunded, fee    money.Fen
-	ordered, refundsRequested money.Fen
+	rows int
+	wechatRowAmounts
+}
+
+// wechatRowAmounts are a row's money cells; fee is signed (negative when
+// given back).
+type wechatRowAmounts struct {
+	settled, coupon, refund, recharge, fee, ordered, asked money.Fen
 }
 
 // wechatBillText writes the bill and returns it with its row count.
@@ -76,21 +81,22 @@ func (s *Sim) wechatBillText(per period, billType string) (string, int) {
 			continue
 		}
 		t := s.trades[tradeKey{"wechat", c.OutTradeNo}]
-		b.WriteString(backtickLine(s.wechatBillRow(c, t)))
+		a := s.wechatRowAmounts(c, t)
+		b.WriteString(backtickLine(s.wechatBillRow(c, t, &a)))
 		tot.rows++
+		tot.fee += a.fee
 		if isPay {
-			tot.settled += c.Amount
-			tot.ordered += c.Amount
-			tot.fee += c.Fee
+			tot.settled += a.settled
+			tot.ordered += a.ordered
 		} else {
-			tot.refunded += c.Amount
-			tot.refundsRequested += c.Amount
-			tot.fee -= c.Fee
+			tot.refund += a.refund
+			tot.recharge += a.recharge
+			tot.asked += a.asked
 		}
 	}
 	b.WriteString(strings.Join(wechatSummaryHeader, ",") + "\r\n")
-	b.WriteString(backtickLine([]string{fmt.Sprint(tot.rows), tot.settled.String(), tot.refunded.String(), "0.00",
-		tot.fee.String(), tot.ordered.String(), tot.refundsRequested.String()}))
+	b.WriteString(backtickLine([]string{fmt.Sprint(tot.rows), tot.settled.String(), tot.refund.String(),
+		tot.recharge.String(), tot.fee.String(), tot.ordered.String(), tot.asked.String()}))
 	return b.String(), tot.rows
 }
 
@@ -103,25 +109,38 @@ func backtickLine(cells []string) string {
 	return strings.Join(cells, ",") + "\r\n"
 }
 
+// wechatRowAmounts returns a charge's money cells: the order's amount
+// settled in full, or as a coupon changes it (bill_coupon.go).
+func (s *Sim) wechatRowAmounts(c Charge, t *trade) wechatRowAmounts {
+	if a, ok := s.couponAmounts(c, t); ok {
+		return a
+	}
+	a := wechatRowAmounts{settled: t.amount, ordered: t.amount, fee: c.Fee}
+	if c.Kind != ChargePayment {
+		a.refund, a.asked, a.fee = c.Amount, c.Amount, -c.Fee
+	}
+	return a
+}
+
 // wechatBillRow is one row: a payment (SUCCESS), a refund (REFUND, at the
 // time it was accepted) or a reversal of a paid order (REVOKED).
-func (s *Sim) wechatBillRow(c Charge, t *trade) []string {
+func (s *Sim) wechatBillRow(c Charge, t *trade, a *wechatRowAmounts) []string {
 	cred := s.creds.WeChat
-	state, refundNo, outRefundNo, refundAmt, kind, status, fee := "SUCCESS", "0", "0", "0.00", "", "", c.Fee.String()
+	state, refundNo, outRefundNo, kind, status := "SUCCESS", "0", "0", "", ""
 	switch c.Kind {
 	case ChargeRefund:
-		state, outRefundNo, refundAmt, kind, status, fee = "REFUND", c.OutRefundNo, c.Amount.String(), "ORIGINAL", "SUCCESS", neg(c.Fee)
+		state, outRefundNo, kind, status = "REFUND", c.OutRefundNo, "ORIGINAL", "SUCCESS"
 		for _, r := range t.refunds {
 			if r.outRefundNo == c.OutRefundNo {
 				refundNo = r.refundNo
 			}
 		}
 	case ChargeReversal:
-		state, refundAmt, kind, status, fee = "REVOKED", c.Amount.String(), "ORIGINAL", "SUCCESS", neg(c.Fee)
+		state, kind, status = "REVOKED", "ORIGINAL", "SUCCESS"
 	}
 	rate := fmt.Sprintf("%d.%02d%%", s.cfg.FeeRateBP/100, s.cfg.FeeRateBP%100)
 	return []string{c.At.In(beijing).Format(alipayTimeLayout), cred.AppID, cred.MchID, "0", t.terminalID,
 		c.TradeNo, c.OutTradeNo, s.userLocked(c.UserID).openID, v2TradeType(t), state, "OTHERS", "CNY",
-		t.amount.String(), "0.00", refundNo, outRefundNo, refundAmt, "0.00", kind, status, t.subject, t.attach,
-		fee, rate, t.amount.String(), refundAmt, ""}
+		a.settled.String(), a.coupon.String(), refundNo, outRefundNo, a.refund.String(), a.recharge.String(), kind,
+		status, t.subject, t.attach, a.fee.String(), rate, a.ordered.String(), a.asked.String(), ""}
 }

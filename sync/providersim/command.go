@@ -26,13 +26,20 @@ func RunSimCommand(args []string, stdout, stderr io.Writer) int {
 
 // runSim is RunSimCommand until ctx ends.
 func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	var o simOptions
+	fs := newSimFlags(&o)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8090", "loopback `host:port` to serve on (port 0 picks a free one)")
-	dir := fs.String("data-dir", "", "`directory` of the simulator's keys (default: the user config dir, zhanggui/providersim)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "providersim: unexpected %q\n", fs.Args())
+		return 2
+	}
+	addr, dir := &o.addr, &o.dir
 	if err := checkLoopback(*addr); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
@@ -62,6 +69,20 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "providersim: stopped")
 	return 0
+}
+
+// simOptions are the flags of sim.
+type simOptions struct{ addr, dir string }
+
+// SimFlags is the flag set RunSimCommand parses, for the command's help
+// (app prints it); the values it sets go nowhere.
+func SimFlags() *flag.FlagSet { return newSimFlags(new(simOptions)) }
+
+func newSimFlags(o *simOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8090", "loopback `host:port` to serve on (port 0 picks a free one)")
+	fs.StringVar(&o.dir, "data-dir", "", "`directory` of the simulator's keys (default: the user config dir, zhanggui/providersim)")
+	return fs
 }
 
 // checkLoopback refuses addresses other machines could reach: the

@@ -132,8 +132,9 @@ type Sim struct {
 	byNo    map[string]*trade     // provider trade number → trade
 	refunds map[refundKey]*refund // namespace + out_refund_no → refund
 	charges []Charge
-	bills   map[string]*billFile // download token → file
-	cards   map[string]*simCard  // PAN → card
+	bills   map[string]*billFile    // download token → file
+	cards   map[string]*simCard     // PAN → card
+	coupons map[string]WechatCoupon // WeChat out_trade_no → its coupon, on bills (bill_coupon.go)
 
 	notify notifier // notifications: a lock of its own
 }

@@ -32,6 +32,12 @@ const (
 	aReceived
 	aRefundNo
 	aFee
+	aStore
+	aAlipayDiscount
+	aMerchantDiscount
+	aCard
+	aShare
+	aNet
 )
 
 var alipayCols = []column{
@@ -44,13 +50,21 @@ var alipayCols = []column{
 	aReceived:   {names: []string{"商家实收(元)"}},
 	aRefundNo:   {names: []string{"退款批次号/请求号"}, required: true},
 	aFee:        {names: []string{"服务费(元)"}, required: true},
+	// Read for the summary file's totals (alipay_summary.go).
+	aStore:            {names: []string{"门店编号"}},
+	aAlipayDiscount:   {names: []string{"支付宝优惠(元)"}},
+	aMerchantDiscount: {names: []string{"商家优惠(元)"}},
+	aCard:             {names: []string{"卡消费金额(元)"}},
+	aShare:            {names: []string{"分润(元)"}},
+	aNet:              {names: []string{"实收净额(元)"}},
 }
 
 // ParseAlipay reads an Alipay trade bill: the zip as downloaded, or its
 // detail CSV taken out by hand (GBK or UTF-8). The file's totals lines,
-// when present, must agree with its rows.
+// when present, must agree with its rows, and so must the zip's summary
+// file (业务明细(汇总)), per store and in all.
 func ParseAlipay(data []byte) (Bill, error) {
-	text, err := alipayDetail(data)
+	text, summary, err := alipayFiles(data)
 	if err != nil {
 		return Bill{}, err
 	}
@@ -70,26 +84,40 @@ func ParseAlipay(data []byte) (Bill, error) {
 	}
 	end, tot := alipayRows(ls, start+1, &h, &b, &p)
 	checkAlipayTotals(ls[end:], end, tot, &p)
+	if summary != "" && p.err() == nil {
+		checkAlipaySummary(lines(summary), &h, tot.stores, &p)
+	}
 	if err := p.err(); err != nil {
 		return Bill{}, err
 	}
 	return b, nil
 }
 
-// alipayDetail returns the detail file's text from a zip, or data itself
-// decoded when it is no zip.
-func alipayDetail(data []byte) (string, error) {
+// alipayFiles returns the detail file's text and the summary's ("" when
+// there is none) from a zip, or data itself decoded when it is no zip.
+func alipayFiles(data []byte) (detail, summary string, err error) {
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return decodeText(data), nil
+		return decodeText(data), "", nil
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return "", fileError(Alipay, "not a readable zip: %v", err)
+		return "", "", fileError(Alipay, "not a readable zip: %v", err)
 	}
-	f, err := alipayDetailEntry(zr)
+	f, sf, err := alipayEntries(zr)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
+	if detail, err = zipText(f); err != nil {
+		return "", "", err
+	}
+	if sf != nil {
+		summary, err = zipText(sf)
+	}
+	return detail, summary, err
+}
+
+// zipText reads and decodes one zip entry.
+func zipText(f *zip.File) (string, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return "", fileError(Alipay, "zip entry %s: %v", f.Name, err)
@@ -102,9 +130,10 @@ func alipayDetail(data []byte) (string, error) {
 	return decodeText(raw), nil
 }
 
-// alipayDetailEntry picks the 业务明细 entry, skipping the 汇总 (summary).
-// Names without the zip UTF-8 flag are GBK, as Alipay writes them.
-func alipayDetailEntry(zr *zip.Reader) (*zip.File, error) {
+// alipayEntries picks the 业务明细 entry and the 汇总 (summary) entry,
+// nil when there is none. Names without the zip UTF-8 flag are GBK, as
+// Alipay writes them.
+func alipayEntries(zr *zip.Reader) (detail, summary *zip.File, err error) {
 	var names []string
 	for _, f := range zr.File {
 		name := f.Name
@@ -114,11 +143,18 @@ func alipayDetailEntry(zr *zip.Reader) (*zip.File, error) {
 			}
 		}
 		names = append(names, name)
-		if strings.Contains(name, "业务明细") && !strings.Contains(name, "汇总") && strings.HasSuffix(name, ".csv") {
-			return f, nil
+		switch {
+		case !strings.Contains(name, "业务明细") || !strings.HasSuffix(name, ".csv"):
+		case strings.Contains(name, "汇总"):
+			summary = f
+		case detail == nil:
+			detail = f
 		}
 	}
-	return nil, fileError(Alipay, "the zip has no …_业务明细.csv entry (entries: %s)", strings.Join(names, ", "))
+	if detail == nil {
+		return nil, nil, fileError(Alipay, "the zip has no …_业务明细.csv entry (entries: %s)", strings.Join(names, ", "))
+	}
+	return detail, summary, nil
 }
 
 // alipayHeaderLine finds the detail header: the first line after the
@@ -177,13 +213,14 @@ func bracketTime(l, label string) (time.Time, bool) {
 type alipayTotals struct {
 	pays, refunds     int
 	paySum, refundSum money.Fen
+	stores            map[string]*storeSums // the summary file's figures, by 门店编号
 }
 
 // alipayRows reads rows from line index i until a # line or the end, and
 // returns the index where it stopped.
 func alipayRows(ls []string, i int, h *header, b *Bill, p *problems) (int, alipayTotals) {
 	var cells []string
-	var tot alipayTotals
+	tot := alipayTotals{stores: map[string]*storeSums{}}
 	for ; i < len(ls) && !strings.HasPrefix(ls[i], "#"); i++ {
 		if strings.TrimSpace(ls[i]) == "" {
 			continue
@@ -208,6 +245,7 @@ func alipayRows(ls []string, i int, h *header, b *Bill, p *problems) (int, alipa
 		} else {
 			tot.refunds, tot.refundSum = tot.refunds+1, tot.refundSum+received
 		}
+		tot.addStore(&cr, r.Kind == KindPayment)
 	}
 	return i, tot
 }

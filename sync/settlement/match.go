@@ -78,16 +78,11 @@ func (m *matcher) expectRefundFees() {
 			ra, rb := &m.in.Refunds[a], &m.in.Refunds[b]
 			return cmp.Or(ra.At.Compare(rb.At), cmp.Compare(ra.ID, rb.ID))
 		})
-		var total money.Fen
-		if p := m.payment(pid); p != nil {
-			total = p.Amount
-		} else if i, ok := m.billPay[pid]; ok {
-			total = m.in.Bill[i].Amount
-		}
-		fee, given, refunded := money.Percent(total, m.rate), money.Fen(0), money.Fen(0)
+		total, base := m.refundBase(pid)
+		fee, given, refunded := money.Percent(base, m.rate), money.Fen(0), money.Fen(0)
 		for _, i := range idx {
 			r := &m.in.Refunds[i]
-			f := money.Percent(min(r.Amount, money.MaxFen), m.rate)
+			f := money.Percent(min(r.Amount-m.billRefundUnsettled(r.ID), money.MaxFen), m.rate)
 			if total > 0 && (f > fee-given || refunded+r.Amount == total) {
 				f = max(fee-given, 0)
 			}
@@ -95,6 +90,33 @@ func (m *matcher) expectRefundFees() {
 			m.refundFee[r.ID] = f
 		}
 	}
+}
+
+// refundBase returns the amount of payment pid and what its fee is
+// charged on: the settled amount when the bill shows it (a 免充值券 is not
+// charged for), else the till's amount.
+func (m *matcher) refundBase(pid string) (total, base money.Fen) {
+	p := m.payment(pid)
+	if p != nil {
+		total, base = p.Amount, p.Amount
+	}
+	if i, ok := m.billPay[pid]; ok {
+		r := &m.in.Bill[i]
+		if p == nil {
+			total = r.Amount
+		}
+		base = total - r.Unsettled
+	}
+	return total, base
+}
+
+// billRefundUnsettled returns the unsettled coupon part of refund id's
+// bill row; 0 when the bill has no such row.
+func (m *matcher) billRefundUnsettled(id string) money.Fen {
+	if i, ok := m.billRef[id]; ok {
+		return m.in.Bill[i].Unsettled
+	}
+	return 0
 }
 
 // billSide classifies each bill row of the day.
@@ -106,7 +128,8 @@ func (m *matcher) billSide() {
 		}
 		m.sum.addRow(r)
 		it := Item{Kind: r.Kind, Provider: r.Provider, OutTradeNo: r.OutTradeNo, OutRefundNo: r.OutRefundNo,
-			TradeNo: r.TradeNo, OnBill: true, BillAmount: r.Amount, BillFee: r.Fee, BillAt: r.At, Line: r.Line}
+			TradeNo: r.TradeNo, OnBill: true, BillAmount: r.Amount, BillFee: r.Fee, BillAt: r.At, Line: r.Line,
+			BillCoupon: r.Coupon, BillUnsettled: r.Unsettled}
 		switch {
 		case m.duplicate(r, int32(i)):
 			it.Status = Duplicate
@@ -142,7 +165,7 @@ func (m *matcher) duplicate(r *Row, i int32) bool {
 
 // billPayment classifies a payment row.
 func (m *matcher) billPayment(it *Item) {
-	it.ExpectedFee = money.Percent(it.BillAmount, m.rate)
+	it.ExpectedFee = money.Percent(it.BillAmount-it.BillUnsettled, m.rate)
 	p := m.payment(it.OutTradeNo)
 	m.fillTill(it, p)
 	_, reversed := m.billRev[it.OutTradeNo]
@@ -162,9 +185,9 @@ func (m *matcher) billPayment(it *Item) {
 // billReversal classifies a reversal: fine when the till has no sale for
 // the payment, a difference when it booked one.
 func (m *matcher) billReversal(it *Item) {
-	amount := it.BillAmount
+	amount := it.BillAmount - it.BillUnsettled
 	if i, ok := m.billPay[it.OutTradeNo]; ok {
-		amount = m.in.Bill[i].Amount
+		amount = m.in.Bill[i].Settled()
 	}
 	it.ExpectedFee = -money.Percent(amount, m.rate)
 	p := m.payment(it.OutTradeNo)
@@ -181,7 +204,7 @@ func (m *matcher) billReversal(it *Item) {
 
 // billRefund classifies a refund row against the till's refund.
 func (m *matcher) billRefund(it *Item) {
-	it.ExpectedFee = -money.Percent(it.BillAmount, m.rate)
+	it.ExpectedFee = -money.Percent(it.BillAmount-it.BillUnsettled, m.rate)
 	i, ok := m.refunds[it.OutRefundNo]
 	if !ok {
 		it.Status = RefundOnlyProvider
@@ -231,7 +254,6 @@ func (m *matcher) compare(it *Item) Status {
 func (m *matcher) tillSide() {
 	for i := range m.in.Payments {
 		if p := &m.in.Payments[i]; m.onDay(p.At) && p.Charged() {
-			m.sum.addTillPayment(p, money.Percent(p.Amount, m.rate))
 			m.tillPayment(p)
 		}
 	}
@@ -243,16 +265,24 @@ func (m *matcher) tillSide() {
 	}
 }
 
+// tillPayment counts a payment the till took on the day, its fee on what
+// the bill settles of it, and reports it unless the day's bill did.
 func (m *matcher) tillPayment(p *TillPayment) {
+	i, onBill := m.billPay[p.ID]
+	var unsettled money.Fen
+	if onBill {
+		unsettled = m.in.Bill[i].Unsettled
+	}
+	m.sum.addTillPayment(p, money.Percent(p.Amount-unsettled, m.rate))
 	it := Item{Kind: KindPayment, Provider: p.Provider, OutTradeNo: p.ID, TradeNo: p.TradeNo}
 	m.fillTill(&it, p)
-	if i, ok := m.billPay[p.ID]; ok {
+	if onBill {
 		r := &m.in.Bill[i]
 		if m.onDay(r.At) {
 			return // reported with the bill's rows
 		}
 		m.onOtherBill(&it, r)
-		it.ExpectedFee = money.Percent(r.Amount, m.rate)
+		it.ExpectedFee = money.Percent(r.Settled(), m.rate)
 		it.Status = m.compare(&it)
 	} else {
 		it.Status = m.missing(p.At, OnlyTill)
@@ -285,6 +315,7 @@ func (m *matcher) tillRefund(r *TillRefund) {
 // onOtherBill copies a bill row of an adjacent day into it.
 func (m *matcher) onOtherBill(it *Item, r *Row) {
 	it.OnBill, it.BillAmount, it.BillFee, it.BillAt, it.Line = true, r.Amount, r.Fee, r.At, r.Line
+	it.BillCoupon, it.BillUnsettled = r.Coupon, r.Unsettled
 	it.Provider, it.TradeNo = r.Provider, r.TradeNo
 }
 

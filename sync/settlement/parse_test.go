@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,14 +65,28 @@ var sampleRows = []settlement.Row{
 		TradeNo: "2019091622001458860515315453", OutRefundNo: "re_test_1568602607356", Amount: 1, At: at("10:56:48")},
 }
 
+const alipaySumHead = "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）," +
+	"商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）"
+
+// alipaySummary is a summary file with the given rows between its markers.
+func alipaySummary(rows ...string) []byte {
+	return text(append(append([]string{"#支付宝业务汇总查询", "#账号：[20880211096256330156]",
+		"#-----------------------------------------业务汇总列表----------------------------------------", alipaySumHead},
+		rows...), "#-----------------------------------------业务汇总列表结束------------------------------------")...)
+}
+
+// sampleSummary fits alipaySample: one store, a payment and its refund.
+var sampleSummary = alipaySummary("alipay_store\t,alipay_store\t,1,1,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00",
+	"合计,,1,1,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00")
+
 // alipayZip packs detail text the way Alipay does: GBK names without the
-// UTF-8 flag, GBK content, a summary entry beside it.
-func alipayZip(detail []byte) []byte {
+// UTF-8 flag, GBK content, the summary entry beside it.
+func alipayZip(detail, summary []byte) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	enc := simplifiedchinese.GBK.NewEncoder()
 	for _, f := range []struct{ name, body string }{
-		{"20880211096256330156_20190916_业务明细(汇总).csv", "#支付宝业务汇总查询\n"},
+		{"20880211096256330156_20190916_业务明细(汇总).csv", string(summary)},
 		{"20880211096256330156_20190916_业务明细.csv", string(detail)},
 	} {
 		name, _ := enc.String(f.name)
@@ -96,7 +111,25 @@ var alipayNewer = text(
 
 var alipayCases = []parseCase{
 	{name: "PROTOCOLS.md sample", in: alipaySample, want: sampleRows},
-	{name: "GBK zip", in: alipayZip(alipaySample), want: sampleRows},
+	{name: "GBK zip", in: alipayZip(alipaySample, sampleSummary), want: sampleRows},
+	{name: "zip: summary disagrees with the detail", in: alipayZip(alipaySample, alipaySummary(
+		"alipay_store\t,alipay_store\t,2,1,0.01,0.00,0.00,0.00,0.00,0.00,0.00,0.00", // a trade and 0.01 more than the detail
+		"other,other,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00",                   // a store the detail lacks, with nothing
+		"合计,,1,1,0.00,0.10,0.00,0.00,0.00,-0.01,0.00,9.99")),                        // 商家实收, 服务费 off; 实收净额 not in the detail
+		bad: []spot{{5, "汇总 交易订单总笔数"}, {5, "汇总 订单金额（元）"}, {7, "汇总 商家实收（元）"}, {7, "汇总 服务费（元）"}}},
+	{name: "zip: a store missing from the summary", in: alipayZip(alipaySample, alipaySummary(
+		"合计,,1,1,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00", "shop2,shop2,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00")),
+		bad: []spot{{4, "汇总"}}},
+	{name: "zip: a detail without stores, checked by its 合计 row", in: alipayZip(alipayNewer, alipaySummary(
+		"M1,一号店,2,1,10.00,9.00,0.00,1.00,0.00,-0.06,0.00,8.94", // its store's figures: the detail cannot say
+		"合计,,2,1,10.00,9.00,0.00,1.00,0.00,-0.06,0.00,8.94")),
+		want: []settlement.Row{
+			{Line: 2, Provider: pos.Alipay, Kind: settlement.KindPayment, OutTradeNo: "A1", TradeNo: "2019091622001", Amount: 1000, Fee: 6, At: at("11:00:00")},
+			{Line: 3, Provider: pos.Alipay, Kind: settlement.KindPayment, OutTradeNo: "A2", TradeNo: "2019091622002", Amount: 500, Fee: 3, At: at("12:00:00")},
+			{Line: 4, Provider: pos.Alipay, Kind: settlement.KindReversal, OutTradeNo: "A2", TradeNo: "2019091622002", Amount: 500, Fee: -3, At: at("12:01:00")},
+		}},
+	{name: "zip: a summary without its header", in: alipayZip(alipaySample, []byte("#支付宝业务汇总查询\n")),
+		bad: []spot{{0, ""}}},
 	{name: "UTF-8 BOM, no markers", in: append([]byte("\ufeff"), text(alipayHead,
 		"2019091622001458860515315453\t,service_1568601259302\t,交易\t,下单测试,2019-09-16 10:55:16,2019-09-16 10:55:23,,,,,,0.01,0.01,0.00,0.00,0.00,0.00,0.00,,0.00,0.00,,0.00,0.00,")...),
 		want: []settlement.Row{{Line: 2, Provider: pos.Alipay, Kind: settlement.KindPayment,
@@ -160,6 +193,48 @@ var wechatRows = []settlement.Row{
 	{Line: 5, Provider: pos.Wechat, Kind: settlement.KindReversal, OutTradeNo: "W2", TradeNo: "4200000002", Amount: 500, Fee: -3, At: at("11:00:00")},
 }
 
+// wrow is one WeChat detail row of wechatHead: the cells that vary.
+func wrow(hms, no, state, settled, coupon, refundNo, refund, recharge, refundState, fee, ordered, asked string) string {
+	cells := []string{"2019-09-16 " + hms, "wx1", "1900000109", "0", "POS1", "42" + no, no, "oU1", "MICROPAY", state,
+		"OTHERS", "CNY", settled, coupon, "0", refundNo, refund, recharge, "", refundState, "可乐", "", fee, "0.60%",
+		ordered, asked, ""}
+	return "`" + strings.Join(cells, ",`")
+}
+
+const wechatSumHead = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
+
+// wechatCoupons has a 免充值券 order (C1: 应结 8.00 of 10.00, 2.00 of
+// coupon) refunded in part, and a 充值券 order (C2: settled in full, 3.00
+// of coupon) refunded in part with some of its coupon.
+var wechatCoupons = text(wechatHead,
+	wrow("10:00:00", "C1", "SUCCESS", "8.00", "2.00", "0", "0.00", "0.00", "", "0.05", "10.00", "0.00"),
+	wrow("10:10:00", "C2", "SUCCESS", "10.00", "3.00", "0", "0.00", "0.00", "", "0.06", "10.00", "0.00"),
+	wrow("10:20:00", "C1", "REFUND", "8.00", "2.00", "WR1", "4.00", "0.00", "SUCCESS", "-0.02", "10.00", "5.00"),
+	wrow("10:30:00", "C2", "REFUND", "10.00", "3.00", "WR2", "5.00", "1.50", "SUCCESS", "-0.03", "10.00", "5.00"),
+	wechatSumHead, "`4,`18.00,`9.00,`1.50,`0.06,`20.00,`10.00")
+
+var wechatCouponRows = []settlement.Row{
+	{Line: 2, Provider: pos.Wechat, Kind: settlement.KindPayment, OutTradeNo: "C1", TradeNo: "42C1", Amount: 1000, Fee: 5,
+		Coupon: 200, Unsettled: 200, At: at("10:00:00")},
+	{Line: 3, Provider: pos.Wechat, Kind: settlement.KindPayment, OutTradeNo: "C2", TradeNo: "42C2", Amount: 1000, Fee: 6,
+		Coupon: 300, At: at("10:10:00")},
+	{Line: 4, Provider: pos.Wechat, Kind: settlement.KindRefund, OutTradeNo: "C1", TradeNo: "42C1", OutRefundNo: "WR1",
+		Amount: 500, Fee: -2, Coupon: 100, Unsettled: 100, At: at("10:20:00")},
+	{Line: 5, Provider: pos.Wechat, Kind: settlement.KindRefund, OutTradeNo: "C2", TradeNo: "42C2", OutRefundNo: "WR2",
+		Amount: 500, Fee: -3, Coupon: 150, At: at("10:30:00")},
+}
+
+// summaryOff returns a case whose summary total in column col (0-based)
+// is changed to v: the problem is reported on that column.
+func summaryOff(col int, v string) parseCase {
+	ls := strings.Split(strings.TrimSuffix(string(wechatCoupons), "\n"), "\n")
+	last := strings.Split(ls[len(ls)-1], ",")
+	last[col] = "`" + v
+	ls[len(ls)-1] = strings.Join(last, ",")
+	name := strings.Split(wechatSumHead, ",")[col]
+	return parseCase{name: "summary off: " + name, in: text(ls...), bad: []spot{{7, name}}}
+}
+
 var wechatCases = []parseCase{
 	{name: "ALL with a failed refund and a reversal", in: wechatSample, want: wechatRows},
 	{name: "gzip, CRLF, BOM", in: gz(append([]byte("\ufeff"), bytes.ReplaceAll(wechatSample, []byte("\n"), []byte("\r\n"))...)), want: wechatRows},
@@ -173,6 +248,27 @@ var wechatCases = []parseCase{
 		"`2019-09-16 10:00:00,`wx1,`1,`0,`,`43,`W2,`o,`MICROPAY,`SUCCESS,`OTHERS,`CNY,`10.00,`0.00,`0,`0,`0.00,`0.00,`,`,`x,`,`0.0６,`0.60%,`10.00,`0.00,`",
 		"总交易单数,手续费总金额", "`2,`0.06"),
 		bad: []spot{{2, "交易状态"}, {3, "手续费"}}},
+	{name: "coupons: 免充值券 and 充值券, paid and refunded", in: wechatCoupons, want: wechatCouponRows},
+	{name: "every money cell is read", in: text(wechatHead,
+		wrow("10:00:00", "B1", "SUCCESS", "10x4.00", "0.00", "0", "0.00", "0.00", "", "0.06", "10.00", "0.00"),
+		wrow("10:00:01", "B2", "SUCCESS", "10.00", "0.0.0", "0", "0.00", "0.00", "", "0.06", "10.00", "0.00"),
+		wrow("10:00:02", "B3", "SUCCESS", "10.00", "0.00", "0", "1e2", "0.00", "", "0.06", "10.00", "0.00"),
+		wrow("10:00:03", "B4", "SUCCESS", "10.00", "0.00", "0", "0.00", "x", "", "0.06", "10.00", "0.00"),
+		wrow("10:00:04", "B5", "SUCCESS", "10.00", "0.00", "0", "0.00", "0.00", "", "0.06", "10.001", "0.00"),
+		wrow("10:00:05", "B6", "SUCCESS", "10.00", "0.00", "0", "0.00", "0.00", "", "0.06", "10.00", "五"),
+		wechatSumHead, "`6,`60.00,`0.00,`0.00,`0.36,`60.00,`0.00"),
+		bad: []spot{{2, "应结订单金额"}, {3, "代金券金额"}, {4, "退款金额"}, {5, "充值券退款金额"}, {6, "订单金额"},
+			{7, "申请退款金额"}, {9, "应结订单总金额"}, {9, "订单总金额"}}},
+	{name: "amounts that do not fit together", in: text(wechatHead,
+		wrow("10:00:00", "D1", "SUCCESS", "8.00", "0.00", "0", "0.00", "0.00", "", "0.05", "10.00", "0.00"),  // no coupon explains 2.00
+		wrow("10:00:01", "D2", "SUCCESS", "12.00", "0.00", "0", "0.00", "0.00", "", "0.07", "10.00", "0.00"), // settled more than ordered
+		wrow("10:00:02", "D3", "SUCCESS", "10.00", "11.00", "0", "0.00", "0.00", "", "0.06", "10.00", "0.00"),
+		wrow("10:00:03", "D3", "REFUND", "10.00", "0.00", "DR3", "6.00", "0.00", "SUCCESS", "-0.03", "10.00", "5.00"),
+		wrow("10:00:04", "D3", "REFUND", "10.00", "0.00", "DR4", "1.00", "2.00", "SUCCESS", "-0.01", "10.00", "1.00"),
+		wechatSumHead, "`5,`30.00,`7.00,`2.00,`0.14,`30.00,`6.00"),
+		bad: []spot{{2, "应结订单金额"}, {3, "应结订单金额"}, {4, "代金券金额"}, {5, "退款金额"}, {6, "充值券退款金额"}}},
+	summaryOff(1, "18.01"), summaryOff(2, "9.10"), summaryOff(3, "0.00"), summaryOff(4, "0.07"), summaryOff(5, "19.00"),
+	summaryOff(6, "x"),
 	{name: "not a WeChat bill", in: alipaySample, bad: []spot{{0, ""}}},
 }
 
@@ -238,7 +334,8 @@ func runParse(t *testing.T, parse func([]byte) (settlement.Bill, error), cases [
 }
 
 func TestLineErrorMessages(t *testing.T) {
-	_, err := settlement.ParseAlipay(alipayCases[4].in)
+	i := slices.IndexFunc(alipayCases, func(c parseCase) bool { return c.name == "every bad line" })
+	_, err := settlement.ParseAlipay(alipayCases[i].in)
 	var le *settlement.LineError
 	if !errors.As(err, &le) {
 		t.Fatalf("err = %v, want a *LineError inside", err)
@@ -297,6 +394,9 @@ func checkParse(t *testing.T, parse func([]byte) (settlement.Bill, error), data 
 		return
 	}
 	for _, r := range b.Rows {
+		if r.Unsettled < 0 || r.Unsettled > r.Coupon || r.Coupon > r.Amount {
+			t.Fatalf("row %+v: want 0 ≤ Unsettled ≤ Coupon ≤ Amount", r)
+		}
 		if r.Amount <= 0 || r.Line <= 0 || r.OutTradeNo == "" || r.At.IsZero() ||
 			(r.Kind != settlement.KindPayment && r.Kind != settlement.KindRefund && r.Kind != settlement.KindReversal) ||
 			(r.Kind == settlement.KindRefund && r.OutRefundNo == "") {

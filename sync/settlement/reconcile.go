@@ -103,15 +103,21 @@ type Item struct {
 	OutRefundNo string // refunds
 	TradeNo     string
 	SaleNo      string
-	OnBill      bool // the Bill… fields are set
-	InTill      bool // the Till… fields are set
-	BillAmount  money.Fen
+	OnBill      bool      // the Bill… fields are set
+	InTill      bool      // the Till… fields are set
+	BillAmount  money.Fen // the order's (refund's) full amount, matched against TillAmount
 	TillAmount  money.Fen
-	BillFee     money.Fen // as on the bill: > 0 charged, < 0 given back
-	ExpectedFee money.Fen // the configured rate's, in the same sense
-	BillAt      time.Time
-	TillAt      time.Time
-	Line        int // the bill row's line, when on the bill
+	// BillCoupon is the part of BillAmount a coupon paid, and
+	// BillUnsettled the part of that the provider does not settle (a
+	// WeChat 免充值券); see Row. A coupon is no difference: the till's
+	// amount matches the order's, and the settlement shows the rest.
+	BillCoupon    money.Fen
+	BillUnsettled money.Fen
+	BillFee       money.Fen // as on the bill: > 0 charged, < 0 given back
+	ExpectedFee   money.Fen // the configured rate's, in the same sense
+	BillAt        time.Time
+	TillAt        time.Time
+	Line          int // the bill row's line, when on the bill
 }
 
 // Key is the item's difference key: stable across re-runs of the same

@@ -213,3 +213,40 @@ func TestFeeRateConfig(t *testing.T) {
 		t.Errorf("a 0.6%% fee against a 0.38%% contract: %s expecting %v", it.Status, it.ExpectedFee)
 	}
 }
+
+// TestReconcileCoupons reconciles parsed coupon orders: the till's
+// amounts match the orders' (not 应结订单金额), the fees expected are on
+// the settled amounts, each item shows its coupon, and the settlement
+// lacks the 免充值券 part on both sides.
+func TestReconcileCoupons(t *testing.T) {
+	b, err := settlement.ParseWechat(wechatCoupons)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wx := func(p settlement.TillPayment) settlement.TillPayment { p.Provider = pos.Wechat; return p }
+	res := settlement.Reconcile(settlement.Input{Channel: settlement.Wechat, Day: at("12:00:00"), Bill: b.Rows,
+		HaveBill: all3, Payments: []settlement.TillPayment{wx(sold("C1", 1000, at("10:00:00"))), wx(sold("C2", 1000, at("10:10:00")))},
+		Refunds: []settlement.TillRefund{tillRefund("WR1", "C1", 500, pos.RefundDone, at("10:20:00")),
+			tillRefund("WR2", "C2", 500, pos.RefundDone, at("10:30:00"))}}, settlement.Config{})
+	type shown struct {
+		ID                      string
+		Status                  settlement.Status
+		Expected                money.Fen
+		Bill, Coupon, Unsettled money.Fen
+	}
+	var got []shown
+	for _, it := range res.Items {
+		got = append(got, shown{it.OutTradeNo + it.OutRefundNo, it.Status, it.ExpectedFee, it.BillAmount, it.BillCoupon, it.BillUnsettled})
+	}
+	want := []shown{{"C1", settlement.Matched, 5, 1000, 200, 200}, {"C2", settlement.Matched, 6, 1000, 300, 0},
+		{"C1WR1", settlement.Matched, -2, 500, 100, 100}, {"C2WR2", settlement.Matched, -3, 500, 150, 0}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+	s := res.Summary
+	// 应结订单总金额 18.00 − 退款总金额 9.00 − 手续费总金额 0.06, as the bill's summary says.
+	if s.Unsettled != 100 || s.Settlement() != 894 || s.TillSettlement() != 894 || s.Differences != 0 {
+		t.Errorf("unsettled %v, settlement %v, the till's %v, %d differences; want 1.00, 8.94, 8.94, 0",
+			s.Unsettled, s.Settlement(), s.TillSettlement(), s.Differences)
+	}
+}

@@ -101,10 +101,21 @@ type Row struct {
 	OutTradeNo  string    // the till's out_trade_no (商户订单号); refunds keep their payment's
 	TradeNo     string    // the provider's trade number
 	OutRefundNo string    // refunds: the till's out_refund_no (Alipay: out_request_no)
-	Amount      money.Fen // > 0; Kind gives the direction
+	Amount      money.Fen // > 0, the order's (refund's) full amount, as the till asked; Kind gives the direction
 	Fee         money.Fen // what the row costs the merchant: > 0 charged, < 0 given back
 	At          time.Time // when the money moved, in Beijing time
+	// Coupon is the part of Amount a WeChat coupon paid (代金券金额; on a
+	// refund, the coupon part given back): shown beside the amount.
+	Coupon money.Fen
+	// Unsettled is the part of Amount the provider does not settle: the
+	// merchant-funded 免充值券 share of Coupon (see wechatCoupon). The row
+	// settles Amount − Unsettled; 0 ≤ Unsettled ≤ Coupon.
+	Unsettled money.Fen
 }
+
+// Settled returns what the provider settles for the row before fees
+// (WeChat's 应结订单金额 or 退款金额): Amount − Unsettled, ≥ 0.
+func (r *Row) Settled() money.Fen { return r.Amount - r.Unsettled }
 
 // Signed returns the amount with its direction: negative for refunds and
 // reversals.
@@ -115,8 +126,14 @@ func (r *Row) Signed() money.Fen {
 	return -r.Amount
 }
 
-// Net returns what the row adds to the settlement: Signed − Fee.
-func (r *Row) Net() money.Fen { return r.Signed() - r.Fee }
+// Net returns what the row adds to the settlement: the settled amount
+// with its direction, less the fee.
+func (r *Row) Net() money.Fen {
+	if r.Kind == KindPayment {
+		return r.Settled() - r.Fee
+	}
+	return -r.Settled() - r.Fee
+}
 
 // Bill is one parsed bill file.
 type Bill struct {

@@ -20,6 +20,10 @@ type Summary struct {
 	Refunded     money.Fen // Σ refunds and reversals
 	FeesCharged  money.Fen // Σ fees of payment rows
 	FeesReturned money.Fen // Σ fees given back on refund and reversal rows (≥ 0)
+	// Unsettled is the coupon part of Gross − Refunded the provider does
+	// not pay out: Σ Row.Unsettled of payments less that of refunds and
+	// reversals (WeChat's 免充值券, which the merchant funds).
+	Unsettled money.Fen
 
 	TillPayments int       // the till's payments of the day it counts as taken
 	TillRefunds  int       // its refunds done that day
@@ -37,22 +41,30 @@ func (s *Summary) Fees() money.Fen { return s.FeesCharged - s.FeesReturned }
 // Net returns the day's takings on the bill: Gross − Refunded.
 func (s *Summary) Net() money.Fen { return s.Gross - s.Refunded }
 
-// Settlement returns what the provider will pay out for the day: Net − Fees.
-func (s *Summary) Settlement() money.Fen { return s.Net() - s.Fees() }
+// Settlement returns what the provider will pay out for the day:
+// Net − Unsettled − Fees.
+func (s *Summary) Settlement() money.Fen { return s.Net() - s.Unsettled - s.Fees() }
 
 // TillSettlement returns what the till expects the provider to pay out.
-func (s *Summary) TillSettlement() money.Fen { return s.TillGross - s.TillRefunded - s.ExpectedFees }
+// The till cannot know which customer paid with a merchant-funded coupon:
+// the bill's Unsettled is taken as it stands, so a coupon shows in both
+// settlements, never as a difference between them.
+func (s *Summary) TillSettlement() money.Fen {
+	return s.TillGross - s.TillRefunded - s.Unsettled - s.ExpectedFees
+}
 
 // addRow counts one bill row of the day.
 func (s *Summary) addRow(r *Row) {
 	if r.Kind == KindPayment {
 		s.Payments++
 		s.Gross += r.Amount
+		s.Unsettled += r.Unsettled
 		s.FeesCharged += r.Fee
 		return
 	}
 	s.Refunds++
 	s.Refunded += r.Amount
+	s.Unsettled -= r.Unsettled
 	s.FeesReturned -= r.Fee
 }
 
@@ -84,6 +96,7 @@ func (s *Summary) Add(o *Summary) {
 	s.Refunded += o.Refunded
 	s.FeesCharged += o.FeesCharged
 	s.FeesReturned += o.FeesReturned
+	s.Unsettled += o.Unsettled
 	s.TillPayments += o.TillPayments
 	s.TillRefunds += o.TillRefunds
 	s.TillGross += o.TillGross

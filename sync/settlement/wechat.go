@@ -1,7 +1,6 @@
 package settlement
 
 import (
-	"strconv"
 	"strings"
 
 	"zhanggui/pos"
@@ -16,48 +15,45 @@ import (
 // for a reversed payment. 手续费 is the fee, negative on refund rows (given
 // back).
 
-// Columns of the detail rows the parser reads.
+// Columns of the detail rows the parser reads. Every money column the
+// file has is read on every row: a corrupt cell is a bad line even where
+// the row's meaning does not depend on it.
 const (
 	wTime = iota
 	wTradeNo
 	wOutTradeNo
 	wState
 	wSettled
-	wOrdered
+	wCoupon
 	wOutRefundNo
 	wRefund
+	wRechargeRefund
 	wRefundState
 	wFee
+	wOrdered
+	wRefundAsked
 )
 
 var wechatCols = []column{
-	wTime:        {names: []string{"交易时间"}, required: true},
-	wTradeNo:     {names: []string{"微信订单号"}, required: true},
-	wOutTradeNo:  {names: []string{"商户订单号"}, required: true},
-	wState:       {names: []string{"交易状态"}, required: true},
-	wSettled:     {names: []string{"应结订单金额", "总金额"}, required: true},
-	wOrdered:     {names: []string{"订单金额"}},
-	wOutRefundNo: {names: []string{"商户退款单号"}, required: true},
-	wRefund:      {names: []string{"退款金额", "申请退款金额"}, required: true},
-	wRefundState: {names: []string{"退款状态"}},
-	wFee:         {names: []string{"手续费"}, required: true},
-}
-
-// Columns of the summary row the parser checks.
-const (
-	wsCount = iota
-	wsFees
-)
-
-var wechatSummaryCols = []column{
-	wsCount: {names: []string{"总交易单数"}, required: true},
-	wsFees:  {names: []string{"手续费总金额"}},
+	wTime:           {names: []string{"交易时间"}, required: true},
+	wTradeNo:        {names: []string{"微信订单号"}, required: true},
+	wOutTradeNo:     {names: []string{"商户订单号"}, required: true},
+	wState:          {names: []string{"交易状态"}, required: true},
+	wSettled:        {names: []string{"应结订单金额", "总金额"}, required: true},
+	wCoupon:         {names: []string{"代金券金额", "代金券或立减优惠金额"}},
+	wOutRefundNo:    {names: []string{"商户退款单号"}, required: true},
+	wRefund:         {names: []string{"退款金额", "申请退款金额"}, required: true},
+	wRechargeRefund: {names: []string{"充值券退款金额", "代金券或立减优惠退款金额"}},
+	wRefundState:    {names: []string{"退款状态"}},
+	wFee:            {names: []string{"手续费"}, required: true},
+	wOrdered:        {names: []string{"订单金额"}},
+	wRefundAsked:    {names: []string{"申请退款金额"}},
 }
 
 // ParseWechat reads a WeChat Pay trade bill (type ALL, SUCCESS or REFUND),
 // gzip or plain. Refund rows whose 退款状态 is FAIL moved no money and are
-// left out. The summary's 总交易单数 must count the detail rows, and its
-// 手续费总金额 (when present) must add up to their fees.
+// left out. Every total of the summary row must agree with the detail
+// rows (see wechatTotals).
 func ParseWechat(data []byte) (Bill, error) {
 	raw, err := gunzip(data)
 	if err != nil {
@@ -79,8 +75,8 @@ func ParseWechat(data []byte) (Bill, error) {
 		return Bill{}, p.err()
 	}
 	b := Bill{Channel: Wechat}
-	end, n, fees := wechatRows(ls, start+1, &h, &b, &p)
-	checkWechatSummary(ls, end, n, fees, &p)
+	end, tot := wechatRows(ls, start+1, &h, &b, &p)
+	checkWechatSummary(ls, end, &tot, &p)
 	if err := p.err(); err != nil {
 		return Bill{}, err
 	}
@@ -88,11 +84,10 @@ func ParseWechat(data []byte) (Bill, error) {
 }
 
 // wechatRows reads detail rows from line index i up to the summary header
-// and returns that index, the number of detail rows and their fees.
-func wechatRows(ls []string, i int, h *header, b *Bill, p *problems) (int, int, money.Fen) {
+// and returns that index and the rows' totals.
+func wechatRows(ls []string, i int, h *header, b *Bill, p *problems) (int, wechatTotals) {
 	var cells []string
-	var n int
-	var fees money.Fen
+	var tot wechatTotals
 	for ; i < len(ls); i++ {
 		if strings.TrimSpace(ls[i]) == "" {
 			continue
@@ -105,39 +100,49 @@ func wechatRows(ls []string, i int, h *header, b *Bill, p *problems) (int, int, 
 		if clean(cells[0]) == "总交易单数" {
 			break
 		}
-		n++
 		cr := cellReader{h: h, cells: cells, line: i + 1, p: p}
-		r, keep := wechatRow(&cr)
-		fees += r.Fee
+		a := readWechatAmounts(&cr)
+		r, keep := wechatRow(&cr, &a)
+		tot.add(cr.text(wState), cr.text(wRefundState), &a)
 		if keep && !cr.bad {
 			b.Rows = append(b.Rows, r)
 		}
 	}
-	return i, n, fees
+	return i, tot
+}
+
+// wechatAmounts is one detail row's money cells as the file writes them.
+type wechatAmounts struct {
+	settled, coupon, refund, rechargeRefund, fee, ordered, asked money.Fen
+}
+
+// readWechatAmounts reads every money cell of a row; one that does not
+// parse makes the row bad. A column the file lacks reads as zero.
+func readWechatAmounts(r *cellReader) wechatAmounts {
+	return wechatAmounts{settled: r.yuan(wSettled, true), coupon: r.yuan(wCoupon, true), refund: r.yuan(wRefund, true),
+		rechargeRefund: r.yuan(wRechargeRefund, true), fee: r.yuan(wFee, true), ordered: r.yuan(wOrdered, true),
+		asked: r.yuan(wRefundAsked, true)}
 }
 
 // wechatRow turns one detail row into a Row; keep is false for a failed
 // refund, which moved no money.
-func wechatRow(r *cellReader) (row Row, keep bool) {
+func wechatRow(r *cellReader, a *wechatAmounts) (row Row, keep bool) {
 	row = Row{Line: r.line, Provider: pos.Wechat, TradeNo: r.need(wTradeNo), OutTradeNo: r.need(wOutTradeNo),
-		At: r.time(wTime), Fee: r.yuan(wFee, true)}
-	ordered := r.yuan(wOrdered, true)
-	if ordered == 0 {
-		ordered = r.yuan(wSettled, false)
-	}
-	refund, _ := abs(r.yuan(wRefund, true))
+		At: r.time(wTime), Fee: a.fee}
 	switch state := r.need(wState); state {
 	case "SUCCESS":
-		row.Kind, row.Amount = KindPayment, ordered
+		row.Kind = KindPayment
+		row.Amount, row.Coupon, row.Unsettled = wechatPaid(r, a)
 	case "REFUND":
-		row.Kind, row.Amount, row.OutRefundNo = KindRefund, refund, r.need(wOutRefundNo)
+		row.Kind, row.OutRefundNo = KindRefund, r.need(wOutRefundNo)
 		if r.text(wRefundState) == "FAIL" {
 			return row, false
 		}
+		row.Amount, row.Coupon, row.Unsettled = wechatRefunded(r, a)
 	case "REVOKED":
-		row.Kind, row.Amount = KindReversal, refund
-		if refund == 0 {
-			row.Amount = ordered
+		row.Kind = KindReversal
+		if row.Amount, row.Coupon, row.Unsettled = wechatRefunded(r, a); row.Amount == 0 {
+			row.Amount, row.Coupon, row.Unsettled = wechatPaid(r, a)
 		}
 	case "":
 	default:
@@ -149,34 +154,69 @@ func wechatRow(r *cellReader) (row Row, keep bool) {
 	return row, true
 }
 
-// checkWechatSummary checks the summary rows after the details (at line
-// index i): its header, then one row of backtick cells.
-func checkWechatSummary(ls []string, i, n int, fees money.Fen, p *problems) {
-	if i >= len(ls) {
-		p.addf(len(ls), "", "no summary (总交易单数,…) after the rows: is the file complete?")
-		return
+// wechatPaid reads a payment's amounts: the order's (订单金额, what the
+// till asked for), the coupon part (代金券金额) and the part not settled.
+//
+// How coupons settle [S WeChat Pay 代金券 product pages; U the exact split,
+// PROTOCOLS.md §2.5 is silent on coupons]:
+//   - A 充值券 (pre-funded coupon, 预充值): its funder — WeChat, a brand or
+//     the merchant — put the coupon's budget into WeChat beforehand, and
+//     WeChat pays that part to the merchant. 应结订单金额 = 订单金额: the
+//     merchant is settled in full; the coupon only shows how it was paid.
+//   - A 免充值券 (no deposit): the merchant funds the discount by not being
+//     paid it. 应结订单金额 = 订单金额 − the 免充值券 part, and the fee is
+//     charged on 应结订单金额.
+//
+// 代金券金额 is both kinds together and the bill has no column for the
+// 免充值 part, so it is read as 订单金额 − 应结订单金额 (Unsettled), which
+// must not exceed 代金券金额. The till's amount is the order's: the sale
+// was for that much. Reconciliation matches it against 订单金额 and shows
+// the unsettled coupon part as what the settlement lacks, neither as an
+// amount difference nor silently.
+func wechatPaid(r *cellReader, a *wechatAmounts) (amount, coupon, unsettled money.Fen) {
+	amount = a.ordered
+	if amount == 0 { // bills of old generations have no 订单金额
+		amount = a.settled
 	}
-	cells, _ := splitCSV(ls[i], nil)
-	h, _ := readHeader(cells, wechatSummaryCols)
-	j := i + 1
-	for j < len(ls) && strings.TrimSpace(ls[j]) == "" {
-		j++
+	coupon, unsettled = a.coupon, amount-a.settled
+	if !r.h.has(wCoupon) {
+		coupon = unsettled // the file does not say; the gap can only be a coupon
 	}
-	if j == len(ls) {
-		p.addf(i+1, "", "the summary header has no row under it")
-		return
+	switch {
+	case r.bad:
+	case a.settled < 0:
+		r.failf(wSettled, "a negative 应结订单金额 %v", a.settled)
+	case unsettled < 0:
+		r.failf(wSettled, "应结订单金额 %v is more than 订单金额 %v", a.settled, amount)
+	case coupon < 0 || coupon > amount:
+		r.failf(wCoupon, "代金券金额 %v is not within 0 … 订单金额 %v", coupon, amount)
+	case unsettled > coupon:
+		r.failf(wSettled, "订单金额 − 应结订单金额 = %v is more than 代金券金额 %v: no coupon explains it", unsettled, coupon)
 	}
-	vals, err := splitCSV(ls[j], nil)
-	if err != nil {
-		p.add(j+1, "", err)
-		return
+	return amount, coupon, unsettled
+}
+
+// wechatRefunded reads a refund's amounts: what the till asked back
+// (申请退款金额), the coupon part given back and the part not settled.
+// 退款金额 is what the merchant's settlement gives back: 申请退款金额
+// less the 免充值券 part, which returns to the coupon, not to the
+// customer's money (see wechatPaid). 充值券退款金额 is the pre-funded
+// coupon part, inside 退款金额: the merchant was paid it, and gives it back.
+func wechatRefunded(r *cellReader, a *wechatAmounts) (amount, coupon, unsettled money.Fen) {
+	refund, _ := abs(a.refund)
+	recharge, _ := abs(a.rechargeRefund)
+	amount, _ = abs(a.asked)
+	if amount == 0 {
+		amount = refund
 	}
-	if got, err := strconv.Atoi(h.get(vals, wsCount)); err != nil || got != n {
-		p.addf(j+1, h.names[wsCount], "the summary counts %q rows, the file has %d: is it complete?", h.get(vals, wsCount), n)
+	unsettled = amount - refund
+	coupon = recharge + unsettled
+	switch {
+	case r.bad:
+	case unsettled < 0:
+		r.failf(wRefund, "退款金额 %v is more than 申请退款金额 %v", refund, amount)
+	case recharge > refund:
+		r.failf(wRechargeRefund, "充值券退款金额 %v is more than 退款金额 %v", recharge, refund)
 	}
-	if h.has(wsFees) {
-		if got, err := parseYuan(h.get(vals, wsFees)); err != nil || got != fees {
-			p.addf(j+1, h.names[wsFees], "the summary's fees %q do not add up to the rows' %v", h.get(vals, wsFees), fees)
-		}
-	}
+	return amount, coupon, unsettled
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -87,17 +88,45 @@ func Tf(format string, args ...any) string { return fmt.Sprintf(T(format), args.
 // speak the till's language rather than the system locale's, which on a
 // shop PC set up in English, or under LANG=C, would leave English buttons
 // in a Chinese screen. Fyne reads the locale from the environment whenever
-// translations are added.
+// translations are added, and logs "Error parsing user locale" for one it
+// cannot parse (LANG=C.UTF-8, LANGUAGE=en:C): once the environment names
+// the till's language, it finds nothing to complain about.
 func followInFyne(l string) {
 	env, tag := "zh_CN.UTF-8", fyne.Locale("zh-Hans")
 	if l == "en" {
 		env, tag = "en_US.UTF-8", fyne.Locale("en")
 	}
-	if os.Getenv("LC_MESSAGES") == env {
+	if !useMessageLocale(env) {
 		return
 	}
-	_ = os.Setenv("LC_MESSAGES", env) // LC_ALL, when set, still wins
 	if err := fynelang.AddTranslationsForLocale([]byte("{}"), tag); err != nil {
 		fyne.LogError("ui: follow language in Fyne's dialogs", err)
 	}
+}
+
+// useMessageLocale points the process's message locale at env (such as
+// zh_CN.UTF-8) where Fyne looks for it (LC_ALL, LC_MESSAGES, LANG, then
+// LANGUAGE) and reports whether anything changed. A set LC_ALL would hide
+// LC_MESSAGES: it moves to LC_CTYPE, so the character set (which the X
+// input method needs) stays the user's. LANGUAGE, a list Fyne reads before
+// the rest, names the till's language alone.
+func useMessageLocale(env string) (changed bool) {
+	set := func(k, v string) {
+		if os.Getenv(k) != v {
+			_ = os.Setenv(k, v) // fails only for a name with '=' or NUL
+			changed = true
+		}
+	}
+	if all := os.Getenv("LC_ALL"); all != "" && all != env {
+		if os.Getenv("LC_CTYPE") == "" {
+			set("LC_CTYPE", all)
+		}
+		_ = os.Unsetenv("LC_ALL") // cannot fail on Unix; Windows has no LC_ALL that Fyne reads
+		changed = true
+	}
+	set("LC_MESSAGES", env)
+	if os.Getenv("LANGUAGE") != "" {
+		set("LANGUAGE", strings.TrimSuffix(env, ".UTF-8"))
+	}
+	return changed
 }

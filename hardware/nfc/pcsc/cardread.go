@@ -69,11 +69,8 @@ func runCardRead(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // parseCardReadFlags reads the command line; it has reported any error.
 func parseCardReadFlags(args []string, stderr io.Writer) (cardReadOptions, error) {
 	var o cardReadOptions
-	fs := flag.NewFlagSet("card-read", flag.ContinueOnError)
+	fs := newCardReadFlags(&o)
 	fs.SetOutput(stderr)
-	fs.BoolVar(&o.json, "json", false, "print the result as JSON")
-	fs.StringVar(&o.reader, "reader", "", "`name` of the reader to use (default: any reader)")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "how long to wait for a card")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -83,6 +80,18 @@ func parseCardReadFlags(args []string, stderr io.Writer) (cardReadOptions, error
 		return o, errors.New("card-read: bad usage")
 	}
 	return o, nil
+}
+
+// CardReadFlags is the flag set RunCardRead parses, for the command's help
+// (app prints it); the values it sets go nowhere.
+func CardReadFlags() *flag.FlagSet { return newCardReadFlags(new(cardReadOptions)) }
+
+func newCardReadFlags(o *cardReadOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("card-read", flag.ContinueOnError)
+	fs.BoolVar(&o.json, "json", false, "print the result as JSON")
+	fs.StringVar(&o.reader, "reader", "", "`name` of the reader to use (default: any reader)")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "how long to wait for a card")
+	return fs
 }
 
 // cardReadResult is what card-read prints. It holds no full PAN.

@@ -39,15 +39,13 @@ const (
 // remain or a channel with a source has no bill for a day, ExitError on a
 // failure or bad arguments, ExitClean otherwise.
 func RunReconcile(args []string, stdout, stderr io.Writer, d Deps) int {
-	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	var o reconcileOptions
+	fs := newReconcileFlags(&o)
 	fs.SetOutput(stderr)
-	date := fs.String("date", "", "the `day` to reconcile, YYYY-MM-DD (Beijing time, the providers' day)")
-	to := fs.String("to", "", "the last `day` of a range, YYYY-MM-DD (default: --date)")
-	out := fs.String("out", "", "write the workbook to `FILE.xlsx`")
-	lang := fs.String("lang", "zh", "language of the output and the workbook: zh or en")
 	if err := fs.Parse(args); err != nil {
-		return ExitError
+		return ExitError // 2 means differences: a usage error is 1 here
 	}
+	date, to, out, lang := &o.date, &o.to, &o.out, &o.lang
 	from, until, err := dayRange(*date, *to)
 	if err == nil && *lang != "zh" && *lang != "en" {
 		err = fmt.Errorf("reconcile: --lang %q: want zh or en", *lang)
@@ -60,6 +58,22 @@ func RunReconcile(args []string, stdout, stderr io.Writer, d Deps) int {
 		return ExitError
 	}
 	return runReconcile(context.Background(), from, until, *out, *lang, stdout, stderr, d)
+}
+
+// reconcileOptions are the flags of reconcile.
+type reconcileOptions struct{ date, to, out, lang string }
+
+// ReconcileFlags is the flag set RunReconcile parses, for the command's
+// help (app prints it); the values it sets go nowhere.
+func ReconcileFlags() *flag.FlagSet { return newReconcileFlags(new(reconcileOptions)) }
+
+func newReconcileFlags(o *reconcileOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs.StringVar(&o.date, "date", "", "the `day` to reconcile, YYYY-MM-DD (Beijing time, the providers' day)")
+	fs.StringVar(&o.to, "to", "", "the last `day` of a range, YYYY-MM-DD (default: --date)")
+	fs.StringVar(&o.out, "out", "", "write the workbook to `FILE.xlsx`")
+	fs.StringVar(&o.lang, "lang", "zh", "language of the output and the workbook: zh or en")
+	return fs
 }
 
 // dayRange reads --date and --to.
@@ -144,15 +158,18 @@ func pick(lang, zh, en string) string {
 func printDay(w io.Writer, d *storage.ReconDay, lang string) {
 	fmt.Fprintf(w, pick(lang, "对账 %s\n", "Reconciliation %s\n"), d.Day.Format(settlement.DayLayout))
 	for _, c := range d.Channels {
-		net := c.Gross - c.Refunded - (c.FeesCharged - c.FeesReturned)
-		bill := ""
+		net := c.Gross - c.Refunded - c.Unsettled - (c.FeesCharged - c.FeesReturned)
+		bill, coupons := "", ""
 		if !c.HaveBill {
 			bill = pick(lang, "（无账单）", " (no bill)")
 		}
-		fmt.Fprintf(w, pick(lang, "  %-14s 收款 %d 笔 %s  退款 %d 笔 %s  手续费 %s  预计结算 %s  差异 %d%s\n",
-			"  %-14s %d payments %s  %d refunds %s  fees %s  settlement %s  differences %d%s\n"),
+		if c.Unsettled != 0 {
+			coupons = pick(lang, "  免充值券（不结算） ", "  merchant coupons (not settled) ") + c.Unsettled.Yuan()
+		}
+		fmt.Fprintf(w, pick(lang, "  %-14s 收款 %d 笔 %s  退款 %d 笔 %s  手续费 %s%s  预计结算 %s  差异 %d%s\n",
+			"  %-14s %d payments %s  %d refunds %s  fees %s%s  settlement %s  differences %d%s\n"),
 			settlement.ChannelLabel(settlement.Channel(c.Channel), lang), c.Payments, c.Gross.Yuan(), c.Refunds,
-			c.Refunded.Yuan(), (c.FeesCharged - c.FeesReturned).Yuan(), net.Yuan(), c.Differences, bill)
+			c.Refunded.Yuan(), (c.FeesCharged - c.FeesReturned).Yuan(), coupons, net.Yuan(), c.Differences, bill)
 	}
 	counted := pick(lang, "未盘点", "not counted")
 	if d.CountedCash != nil {
@@ -178,27 +195,45 @@ func printDay(w io.Writer, d *storage.ReconDay, lang string) {
 // "import"): it reads a bill file downloaded by hand and stores it, one
 // bill per day it covers. --date names the day of a file that does not
 // say (a WeChat bill without rows). A malformed file is refused whole and
-// every bad line listed, in Chinese. It returns 0, or 1 on any error.
+// every bad line listed, in Chinese. It returns 0, 1 on any error, or 2 on
+// bad usage.
 func RunBillsImport(args []string, stdout, stderr io.Writer, d Deps) int {
-	fs := flag.NewFlagSet("bills import", flag.ContinueOnError)
+	var provider, date string
+	fs := newBillsImportFlags(&provider, &date)
 	fs.SetOutput(stderr)
-	provider := fs.String("provider", "", "whose bill: alipay, wechat or acquirer")
-	date := fs.String("date", "", "the `day` the file is for, YYYY-MM-DD, when the file does not say")
 	file, err := parseWithArg(fs, args, "FILE")
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return ExitError
+		return exitUsage
 	}
-	ch, err := settlement.ParseChannel(*provider)
+	if provider == "" {
+		fmt.Fprintln(stderr, "bills import: --provider alipay|wechat|acquirer is required")
+		return exitUsage
+	}
+	ch, err := settlement.ParseChannel(provider)
 	var day time.Time
-	if err == nil && *date != "" {
-		day, err = settlement.ParseDay(*date)
+	if err == nil && date != "" {
+		day, err = settlement.ParseDay(date)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return ExitError
 	}
 	return importFile(ch, file, day, stdout, stderr, d)
+}
+
+// exitUsage is the status of bills import and resolve on bad usage.
+const exitUsage = 2
+
+// BillsImportFlags is the flag set RunBillsImport parses, for the
+// command's help (app prints it); the values it sets go nowhere.
+func BillsImportFlags() *flag.FlagSet { return newBillsImportFlags(new(string), new(string)) }
+
+func newBillsImportFlags(provider, date *string) *flag.FlagSet {
+	fs := flag.NewFlagSet("bills import", flag.ContinueOnError)
+	fs.StringVar(provider, "provider", "", "whose bill: alipay, wechat or acquirer")
+	fs.StringVar(date, "date", "", "the `day` the file is for, YYYY-MM-DD, when the file does not say")
+	return fs
 }
 
 // parseWithArg parses flags before and after the one positional argument
@@ -256,19 +291,19 @@ func importFile(ch settlement.Channel, file string, day time.Time, stdout, stder
 	return ExitClean
 }
 
-// RunResolve runs `zhanggui reconcile resolve --who NAME --note TEXT KEY`
+// RunResolve runs `zhanggui resolve --who NAME --note TEXT KEY`
 // (args are those after "resolve"): it notes that the difference with KEY
 // (as the reconcile command and the workbook's 差异 sheet print it) was
-// resolved, by whom and why. It returns 0, or 1 on any error.
+// resolved, by whom and why. It returns 0, 1 on any error, or 2 on bad
+// usage.
 func RunResolve(args []string, stdout, stderr io.Writer, d Deps) int {
-	fs := flag.NewFlagSet("resolve", flag.ContinueOnError)
+	var who, note string
+	fs := newResolveFlags(&who, &note)
 	fs.SetOutput(stderr)
-	who := fs.String("who", "", "who resolved it")
-	note := fs.String("note", "", "why the difference is resolved")
 	key, err := parseWithArg(fs, args, "difference KEY")
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return ExitError
+		return exitUsage
 	}
 	db, err := d.Open()
 	if err != nil {
@@ -276,11 +311,22 @@ func RunResolve(args []string, stdout, stderr io.Writer, d Deps) int {
 		return ExitError
 	}
 	defer db.Close() // the note committed or nothing was written
-	res, err := db.Resolve(context.Background(), key, *who, *note)
+	res, err := db.Resolve(context.Background(), key, who, note)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return ExitError
 	}
 	fmt.Fprintf(stdout, "%s: %s %s\n", res.Key, res.Who, res.At.In(settlement.Beijing).Format("2006-01-02 15:04:05"))
 	return ExitClean
+}
+
+// ResolveFlags is the flag set RunResolve parses, for the command's help
+// (app prints it); the values it sets go nowhere.
+func ResolveFlags() *flag.FlagSet { return newResolveFlags(new(string), new(string)) }
+
+func newResolveFlags(who, note *string) *flag.FlagSet {
+	fs := flag.NewFlagSet("resolve", flag.ContinueOnError)
+	fs.StringVar(who, "who", "", "who resolved it")
+	fs.StringVar(note, "note", "", "why the difference is resolved")
+	return fs
 }

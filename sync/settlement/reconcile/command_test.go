@@ -77,10 +77,14 @@ func TestBillsImportRefusesBadFiles(t *testing.T) {
 	if b, err := db.LatestBill(ctx, "wechat", day); err != nil || len(b.Rows) != 0 {
 		t.Errorf("the empty day's bill: %+v, %v", b, err)
 	}
-	for _, args := range [][]string{{"--provider", "unionpay", bad}, {"--provider", "alipay"}, {"--provider", "alipay", bad, bad},
-		{"--provider", "alipay", filepath.Join(dir, "none.csv")}} {
+	for _, args := range [][]string{{"--provider", "unionpay", bad}, {"--provider", "alipay", filepath.Join(dir, "none.csv")}} {
 		if code, _, _ := runImport(t, db.Path(), args...); code != 1 {
 			t.Errorf("bills import %v = %d, want 1", args, code)
+		}
+	}
+	for _, args := range [][]string{{"--provider", "alipay"}, {"--provider", "alipay", bad, bad}, {bad}, {"--bogus", bad}} {
+		if code, _, errb := runImport(t, db.Path(), args...); code != 2 || errb == "" {
+			t.Errorf("bills import %v = %d, %q; want 2 (bad usage) and the reason", args, code, errb)
 		}
 	}
 }

@@ -66,7 +66,8 @@ func storedChannel(s settlement.Summary, bill *storage.Bill) storage.ReconChanne
 	c := storage.ReconChannel{Channel: string(s.Channel), HaveBill: s.HaveBill, FeeRateBP: s.FeeRateBP,
 		Payments: s.Payments, Refunds: s.Refunds, Gross: s.Gross, Refunded: s.Refunded, FeesCharged: s.FeesCharged,
 		FeesReturned: s.FeesReturned, TillPayments: s.TillPayments, TillRefunds: s.TillRefunds, TillGross: s.TillGross,
-		TillRefunded: s.TillRefunded, ExpectedFees: s.ExpectedFees, Differences: s.Differences, Urgent: s.Urgent}
+		TillRefunded: s.TillRefunded, ExpectedFees: s.ExpectedFees, Differences: s.Differences, Urgent: s.Urgent,
+		Unsettled: s.Unsettled}
 	if bill != nil {
 		c.BillID = bill.ID
 	}
@@ -79,7 +80,8 @@ func storedItem(ch settlement.Channel, it *settlement.Item) storage.ReconItem {
 		Difference: it.Status.Difference(), Urgent: it.Status.Urgent(), Provider: string(it.Provider),
 		OutTradeNo: it.OutTradeNo, OutRefundNo: it.OutRefundNo, TradeNo: it.TradeNo, SaleNo: it.SaleNo,
 		OnBill: it.OnBill, InTill: it.InTill, BillAmount: it.BillAmount, TillAmount: it.TillAmount, BillFee: it.BillFee,
-		ExpectedFee: it.ExpectedFee, BillAt: it.BillAt, TillAt: it.TillAt, Line: it.Line}
+		ExpectedFee: it.ExpectedFee, BillAt: it.BillAt, TillAt: it.TillAt, Line: it.Line, BillCoupon: it.BillCoupon,
+		BillUnsettled: it.BillUnsettled}
 }
 
 // Open counts a stored day's differences that have no resolution.

@@ -50,7 +50,8 @@ func ChannelTotals(days []storage.ReconDay, ch settlement.Channel, lang string) 
 			out.Gross, out.Refunded = out.Gross+c.Gross, out.Refunded+c.Refunded
 			out.FeesCharged, out.FeesReturned = out.FeesCharged+c.FeesCharged, out.FeesReturned+c.FeesReturned
 			out.ExpectedFees += c.ExpectedFees
-			out.TillExpected += c.TillGross - c.TillRefunded - c.ExpectedFees
+			out.Unsettled += c.Unsettled
+			out.TillExpected += c.TillGross - c.TillRefunded - c.Unsettled - c.ExpectedFees
 			out.Differences += c.Differences
 		}
 		for _, it := range d.Items {
@@ -73,7 +74,7 @@ func row(day time.Time, it *storage.ReconItem, lang string) reports.ReconRow {
 	x := reports.ReconRow{Day: day, Channel: settlement.ChannelLabel(settlement.Channel(it.Channel), lang),
 		Kind: settlement.KindLabel(k, lang), OutTradeNo: it.OutTradeNo, OutRefundNo: it.OutRefundNo, TradeNo: it.TradeNo,
 		SaleNo: it.SaleNo, At: at.In(settlement.Beijing), OnBill: it.OnBill, InTill: it.InTill, BillAmount: it.BillAmount,
-		TillAmount: it.TillAmount, BillFee: it.BillFee, ExpectedFee: it.ExpectedFee, Status: st.Label(lang),
+		TillAmount: it.TillAmount, BillCoupon: it.BillCoupon, BillUnsettled: it.BillUnsettled, BillFee: it.BillFee, ExpectedFee: it.ExpectedFee, Status: st.Label(lang),
 		Difference: it.Difference, Urgent: it.Urgent, FeeDiffers: st == settlement.FeeMismatch}
 	if it.Difference {
 		x.Action, x.Key = st.Action(lang), it.Key

@@ -50,7 +50,7 @@ func (bs dayBills) rows() ([]settlement.Row, [3]bool, error) {
 			}
 			out = append(out, settlement.Row{Line: r.Line, Provider: pos.Provider(r.Provider), Kind: k,
 				OutTradeNo: r.OutTradeNo, TradeNo: r.TradeNo, OutRefundNo: r.OutRefundNo, Amount: r.Amount, Fee: r.Fee,
-				At: r.At.In(settlement.Beijing)})
+				At: r.At.In(settlement.Beijing), Coupon: r.Coupon, Unsettled: r.Unsettled})
 		}
 	}
 	return out, have, nil

@@ -123,7 +123,8 @@ func (s *Service) storeDay(ctx context.Context, ch settlement.Channel, day time.
 	for i := range rows {
 		if r := &rows[i]; settlement.DayOf(r.At).Equal(day) {
 			b.Rows = append(b.Rows, storage.BillRow{Line: r.Line, Provider: string(r.Provider), Kind: r.Kind.String(),
-				OutTradeNo: r.OutTradeNo, TradeNo: r.TradeNo, OutRefundNo: r.OutRefundNo, Amount: r.Amount, Fee: r.Fee, At: r.At})
+				OutTradeNo: r.OutTradeNo, TradeNo: r.TradeNo, OutRefundNo: r.OutRefundNo, Amount: r.Amount, Fee: r.Fee, At: r.At,
+				Coupon: r.Coupon, Unsettled: r.Unsettled})
 		}
 	}
 	_, _, err := s.DB.SaveBill(ctx, b)
