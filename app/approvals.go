@@ -15,14 +15,11 @@ var (
 	_ approve.Store    = (*storage.DB)(nil)
 )
 
-// pepperFile is the PIN pepper beside the database (storage.LoadOrCreatePepper).
-const pepperFile = "pepper.key"
-
 // approveDeps wires the approvals of gated actions: the staff service
 // (PINs, authenticator secrets, the permission table), the approvals store
 // and the till's challenge key, derived from secret.key so that it stays
 // outside the database and no other till makes the same challenges.
-func approveDeps(db *storage.DB, auth *storage.StaffAuth, dataDir string) (approve.Deps, error) {
+func approveDeps(db *storage.DB, auth approve.Staffing, dataDir string) (approve.Deps, error) {
 	key, err := storage.LoadOrCreateKey(filepath.Join(dataDir, secretKeyFile))
 	if err != nil {
 		return approve.Deps{}, fmt.Errorf("app: approvals: %w", err)
@@ -30,13 +27,4 @@ func approveDeps(db *storage.DB, auth *storage.StaffAuth, dataDir string) (appro
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte("zhanggui approval challenge key v1"))
 	return approve.Deps{Staff: auth, Store: db, TillKey: mac.Sum(nil)}, nil
-}
-
-// openStaffAuth opens the staff service with the pepper beside the database.
-func openStaffAuth(db *storage.DB, dataDir string) (*storage.StaffAuth, error) {
-	pepper, err := storage.LoadOrCreatePepper(filepath.Join(dataDir, pepperFile))
-	if err != nil {
-		return nil, fmt.Errorf("app: staff: %w", err)
-	}
-	return storage.NewStaffAuth(db, pepper)
 }

@@ -15,6 +15,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"zhanggui/app/ui"
+	"zhanggui/app/ui/approve"
 	"zhanggui/assets"
 	"zhanggui/pos"
 	"zhanggui/reports"
@@ -86,11 +87,6 @@ func runGUI(e *env, args []string) int {
 	go reconcile.ScheduleBillJobs(schedCtx, db, reconcile.Channels(bills.Sources), time.Now, pay.outbox.worker.Wake, log)
 	deps.Sync = pay.outbox.syncDeps(pay.links)
 	deps.Restore = restoreDeps(e.dataDir)
-	if auth, err := openStaffAuth(db, e.dataDir); err != nil {
-		log.Error("staff service", "err", err) // gated actions then need what the default table allows
-	} else if deps.Approve, err = approveDeps(db, auth, e.dataDir); err != nil {
-		log.Error("approvals", "err", err)
-	}
 	stopBackups := startBackups(ctx, db, e.dataDir, log)
 	defer stopBackups()
 	deps.Payments, deps.PaymentStore, deps.Refunds, deps.Phone = till, db, db, pay.phone(db)
@@ -105,6 +101,16 @@ func runGUI(e *env, args []string) int {
 	deps.Channels = channelDeps(pay.vault)
 	deps.Link, deps.LinkProviders = pay.links.State, pay.linkProviders()
 	deps.Display, deps.Beep = displayDeps(st), scanBeep(log)
+	if deps.Login, err = staffDeps(ctx, db, e.dataDir, st); err != nil {
+		fmt.Fprintln(e.stderr, "zhanggui:", err)
+		return 1
+	}
+	if auth, ok := deps.Login.Service.(approve.Staffing); ok {
+		if deps.Approve, err = approveDeps(db, auth, e.dataDir); err != nil {
+			fmt.Fprintln(e.stderr, "zhanggui:", err)
+			return 1
+		}
+	}
 	deps.Accounting = newAccountingDeps(db, bills.Sources)
 	deps.Reports = reportsDeps(db)
 	deps.Notices = pay.notices

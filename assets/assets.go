@@ -50,10 +50,19 @@ var Icon []byte
 //go:embed demo/products.csv
 var DemoProductsCSV []byte
 
-// The demo shop's name and the names of its two staff members, one per
-// pos.Role. They are display names, not accounts: app creates the staff.
+// The demo shop's name and the names of its first two staff members. They
+// are display names, not accounts: app creates the staff (DemoStaff).
 const (
 	DemoShopName    = "演示小店"
 	DemoOwnerName   = "店主"  // pos.RoleOwner
 	DemoCashierName = "收银员" // pos.RoleCashier
 )
+
+// DemoStaff are the demo shop's staff, one of each working role, with
+// known PINs that its login screen shows. Role is a pos.Role's key.
+var DemoStaff = []struct{ Name, Role, PIN string }{
+	{DemoOwnerName, "owner", "246810"},
+	{"店长", "manager", "135791"},
+	{DemoCashierName, "cashier", "112358"},
+	{"会计", "accountant", "314159"},
+}

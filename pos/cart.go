@@ -53,6 +53,9 @@ type Cart struct {
 	Discount Discount   `json:"discount"`         // whole-order discount
 	Member   bool       `json:"member,omitempty"` // member prices apply
 	Note     string     `json:"note,omitempty"`   // a held sale's label
+	// Cashier is who rang the sale up, when someone else took over the
+	// till in the middle of it (a fast switch); "" is whoever is on duty.
+	Cashier string `json:"cashier,omitempty"`
 }
 
 // Add puts qty of p in the cart. Scanning a product already on a line adds to

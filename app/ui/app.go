@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"zhanggui/app/ui/approve"
+	staffui "zhanggui/app/ui/staff"
 	"zhanggui/pos"
 )
 
@@ -47,6 +48,15 @@ type App struct {
 	camScan *cameraScan // the camera scanning for a payment code, if any
 	ask     *askState   // the open input dialog, if any
 
+	// Staff logins (lock.go): the login screen shows while tillLocked.
+	tillLocked bool
+	login      *staffui.Login
+	first      *staffui.FirstRun
+	staffAdmin *staffui.Admin
+	staffs     *staffTab
+	main       fyne.CanvasObject // the tabs under the banner
+	lastActive time.Time
+
 	display *customerDisplay // the customer display; nil when off
 	card    *cardDialog      // the latest card charge (its done closes when it ends); touched on the Fyne goroutine
 }
@@ -58,13 +68,17 @@ func New(deps Deps, win fyne.Window) (*App, error) {
 		return nil, fmt.Errorf("ui: load settings: %w", err)
 	}
 	a := &App{deps: deps, win: win, settings: st, theme: &Theme{Large: st.LargeFont}, printer: deps.Printer}
-	if len(deps.Staff) > 0 {
-		a.cashier = deps.Staff[0]
+	if len(deps.Staff) > 0 && deps.Login.Service == nil {
+		a.cashier = deps.Staff[0] // no logins: the first member is on duty
 	}
 	a.gate = a.newGate()
 	SetLanguage(st.Language)
 	fyne.CurrentApp().Settings().SetTheme(a.theme)
 	a.build()
+	if deps.Login.Service != nil {
+		a.startLocked()
+		go a.watchIdle()
+	}
 	go a.watchPrints()
 	go a.watchLinks()
 	go a.watchNotices()
@@ -100,6 +114,10 @@ func (a *App) build() {
 	if a.syncing = newSyncScreen(a); a.syncing != nil {
 		items = append(items, container.NewTabItem(T("Sync"), a.syncing.content))
 	}
+	if a.deps.Login.Service != nil {
+		a.staffs = a.newStaffTab()
+		items = append(items, container.NewTabItem(T("Staff"), a.staffs.box))
+	}
 	a.tabs = container.NewAppTabs(items...)
 	a.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -117,6 +135,9 @@ func (a *App) build() {
 				a.accounting.load() // what the morning's bill jobs reconciled
 			}
 		}
+		if a.staffs != nil && t.Content == a.staffs.box {
+			a.showStaffTab()
+		}
 		if a.syncing != nil {
 			a.syncing.visible(t.Content == a.syncing.content) // live only while shown
 		}
@@ -124,8 +145,18 @@ func (a *App) build() {
 	a.banner = widget.NewLabel("")
 	a.banner.Importance = widget.WarningImportance
 	a.showTitle()
-	a.win.SetContent(container.NewBorder(a.banner, nil, nil, nil, a.tabs))
+	a.main = container.NewBorder(a.lockBar(), nil, nil, nil, a.tabs)
+	if !a.tillLocked {
+		a.win.SetContent(a.main)
+	}
 	a.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if a.tillLocked {
+			if a.first == nil {
+				a.login.TypedKey(k.Name)
+			}
+			return
+		}
+		a.touch()
 		if a.tabs.Selected().Content == a.checkout.content {
 			a.checkout.onKey(k.Name)
 		}
@@ -135,6 +166,11 @@ func (a *App) build() {
 			func(fyne.Shortcut) { a.selectTab(i) })
 	}
 	a.checkout.scan.onTab = a.selectTab
+	a.checkout.scan.onLock = a.LockNow
+	a.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl},
+		func(fyne.Shortcut) { a.LockNow() })
+	checkoutKey := a.checkout.scan.onKey
+	a.checkout.scan.onKey = func(k fyne.KeyName) bool { a.touch(); return checkoutKey(k) }
 	a.win.Canvas().Focus(a.checkout.scan)
 }
 

@@ -146,7 +146,7 @@ func (s *checkoutScreen) paidTenders() []pos.Tender {
 // it (off the Fyne goroutine) once the card is approved; the cart does not
 // change meanwhile, as the dialog is modal.
 func (s *checkoutScreen) cardBooking(cart *pos.Cart, prior []pos.Tender) func(pos.Tender) (*pos.Sale, error) {
-	d, st, cashier := s.app.deps, s.app.settings, s.app.cashier.Name
+	d, st, cashier := s.app.deps, s.app.settings, s.app.saleCashier(cart)
 	return func(card pos.Tender) (*pos.Sale, error) {
 		return newSale(d, st, cashier, cart, 0, append(append([]pos.Tender(nil), prior...), card))
 	}

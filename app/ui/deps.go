@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zhanggui/app/ui/approve"
+	staffui "zhanggui/app/ui/staff"
 	"zhanggui/hardware/camera"
 	"zhanggui/pos"
 )
@@ -26,7 +27,11 @@ type Deps struct {
 	Carts    pos.CartStore
 	Settings pos.SettingsStore
 	Catalog  *pos.Catalog
-	Staff    []pos.Staff
+	Staff    []pos.Staff // who is on duty when Login has no Service (headless tools)
+
+	// Login is the staff service and the login screens' needs: with a
+	// Service the till starts locked and everyone logs in by PIN or badge.
+	Login staffui.Deps
 	// Approve is what the gated actions' approvals use (app/ui/approve):
 	// the staff service, the approvals store, the challenge key.
 	Approve approve.Deps

@@ -9,9 +9,6 @@ import (
 	"zhanggui/pos"
 )
 
-// Who is the staff member at the till now.
-func (a *App) Who() pos.Staff { return a.cashier }
-
 // newGate builds the gate every gated action passes (app/ui/approve).
 func (a *App) newGate() *approve.Gate {
 	d := a.deps.Approve

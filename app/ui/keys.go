@@ -18,6 +18,7 @@ type keyEntry struct {
 	onKey  func(fyne.KeyName) bool // true: handled
 	onRune func(rune) bool         // for +/- on an empty entry
 	onTab  func(int)               // Ctrl+1…9 switch screens
+	onLock func()                  // Ctrl+L locks the till
 
 	// A field other than the scan field watches for barcode-gun bursts:
 	// a code scanned while it has the focus goes to onScanned, not into it.
@@ -51,6 +52,10 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 	if cs, ok := s.(*desktop.CustomShortcut); ok && e.onTab != nil && cs.Modifier == fyne.KeyModifierControl {
 		if i, ok := tabKeys[cs.KeyName]; ok {
 			e.onTab(i)
+			return
+		}
+		if cs.KeyName == fyne.KeyL && e.onLock != nil {
+			e.onLock()
 			return
 		}
 	}

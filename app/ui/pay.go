@@ -126,7 +126,7 @@ func (s *checkoutScreen) complete(rounding money.Fen, tenders []pos.Tender) erro
 	if s.cart.ID == "" {
 		s.cart.ID = d.NewID()
 	}
-	sale, err := newSale(d, s.app.settings, s.app.cashier.Name, s.cart, rounding, tenders)
+	sale, err := newSale(d, s.app.settings, s.app.saleCashier(s.cart), s.cart, rounding, tenders)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	staffui "zhanggui/app/ui/staff"
 	"zhanggui/hardware/printer/escpostest"
 	"zhanggui/pos"
 	"zhanggui/pos/ledger"
@@ -52,13 +54,22 @@ type fixture struct {
 	win   fyne.Window
 	print *capture
 	now   time.Time
+	log   io.Writer // the till's log; nil discards it
 }
 
 // newFixture opens a real SQLite shop with a few products and the screens
-// on Fyne's headless test driver.
+// on Fyne's headless test driver, logged in as the owner.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
+	f := &fixture{db: newShopDB(t), print: &capture{}, now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	f.app = f.open(t)
+	return f
+}
+
+// newShopDB is a real SQLite shop with testProducts and a shop name.
+func newShopDB(t *testing.T) *storage.DB {
+	t.Helper()
 	db := storagetest.NewDB(t)
 	ctx := context.Background()
 	if err := db.ImportProducts(ctx, testProducts); err != nil {
@@ -69,12 +80,19 @@ func newFixture(t *testing.T) *fixture {
 	if err := db.SaveSettings(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, print: &capture{}, now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	f.app = f.open(t)
-	return f
+	return db
 }
 
+// open opens the till on the fixture's shop, logged in as the owner.
 func (f *fixture) open(t *testing.T) *App {
+	t.Helper()
+	a := f.openWith(t, staffui.Deps{Service: f.staffAuth(t)})
+	loginAs(t, a, 1, ownerPIN) // 店主, the owner of a new database
+	return a
+}
+
+// openWith opens the till with login, on its login (or first-run) screen.
+func (f *fixture) openWith(t *testing.T, login staffui.Deps) *App {
 	t.Helper()
 	ctx := context.Background()
 	ps, err := f.db.Products(ctx)
@@ -93,8 +111,9 @@ func (f *fixture) open(t *testing.T) *App {
 			return strings.Repeat("0", 20) + time.Now().Format("150405") + string(rune('a'+n%26)) + string(rune('a'+n/26%26)) + "xxxx"[:4]
 		},
 		Now: func() time.Time { return f.now },
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log: slog.New(slog.NewTextHandler(cmp.Or[io.Writer](f.log, io.Discard), nil)),
 	}
+	deps.Login = login
 	f.win = test.NewTempWindow(t, nil)
 	f.win.Resize(fyne.NewSize(1280, 720))
 	a, err := New(deps, f.win)
@@ -102,6 +121,40 @@ func (f *fixture) open(t *testing.T) *App {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// ownerPIN is the fixture owner's PIN.
+const ownerPIN = "284716"
+
+// staffAuth is the shop's staff service with cheap argon2 costs; a new
+// shop's owner gets ownerPIN.
+func (f *fixture) staffAuth(t *testing.T) *storage.StaffAuth {
+	t.Helper()
+	ctx := context.Background()
+	auth, err := storage.NewStaffAuthParams(f.db, []byte("fixture pepper, 32 bytes long!!!"),
+		storage.PINParams{MemoryKiB: 64, Time: 1, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if need, err := auth.NeedsOwnerPIN(ctx); err != nil {
+		t.Fatal(err)
+	} else if need {
+		if _, err := auth.SetFirstOwnerPIN(ctx, ownerPIN); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return auth
+}
+
+// loginAs logs member id in on the login screen with pin, as the cashier
+// taps their tile and types.
+func loginAs(t *testing.T, a *App, id int64, pin string) {
+	t.Helper()
+	a.Login().Select(id)
+	a.Login().TypePIN(pin)
+	if a.Locked() || a.Who().ID != id {
+		t.Fatalf("login as %d: still locked (%q)", id, a.Login().Message())
+	}
 }
 
 // scan types a code into the scan field and presses Enter, as a barcode gun does.
