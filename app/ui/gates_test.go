@@ -11,6 +11,7 @@ import (
 
 	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
+	"zhanggui/storage"
 	"zhanggui/storage/storagetest"
 	"zhanggui/sync/payments"
 	"zhanggui/sync/providersim"
@@ -21,7 +22,7 @@ import (
 // and puts the staff member of role at the till.
 func (f *fixture) approvals(t *testing.T, role pos.Role) storagetest.Team {
 	t.Helper()
-	tm := storagetest.NewTeam(t, f.db)
+	tm := storagetest.TeamOf(t, f.app.deps.Login.Service.(*storage.StaffAuth))
 	f.app.cashier = map[pos.Role]pos.Staff{pos.RoleCashier: tm.Cashier, pos.RoleManager: tm.Manager}[role]
 	f.app.deps.Approve = approve.Deps{Staff: tm.Auth, Store: f.db, TillKey: []byte("till key"), Now: f.db.Now}
 	f.app.gate = f.app.newGate()

@@ -7,8 +7,6 @@ var zhGates = map[string]string{
 	"Cancel the sale":                 "取消本单",
 	"Discount of %s":                  "优惠 %s",
 	"the whole sale":                  "整单",
-	"Reprint a receipt":               "重印小票",
-	"Open the drawer without a sale":  "无销售开钱箱",
 	"Refund of order %s":              "订单 %s 退款",
 	"Change the settings":             "修改设置",
 	"Back up or restore the data":     "备份或恢复数据",

@@ -34,21 +34,37 @@ var FastPIN = storage.PINParams{MemoryKiB: 64, Time: 1, Threads: 1}
 // manager with an enrolled authenticator.
 func NewTeam(t testing.TB, db *storage.DB) Team {
 	t.Helper()
-	ctx := context.Background()
 	auth, err := storage.NewStaffAuthParams(db, []byte("test pepper, 32 bytes long......"), FastPIN)
 	if err != nil {
 		t.Fatalf("storagetest: %v", err)
 	}
+	return TeamOf(t, auth)
+}
+
+// TeamOf is NewTeam on a staff service a test already has; an owner who
+// has a PIN keeps it (OwnerPIN is then only right if the test set it).
+func TeamOf(t testing.TB, auth *storage.StaffAuth) Team {
+	t.Helper()
+	ctx := context.Background()
 	tm := Team{Auth: auth}
-	if tm.Owner, err = auth.SetFirstOwnerPIN(ctx, OwnerPIN); err != nil {
-		t.Fatalf("storagetest: owner PIN: %v", err)
+	need, err := auth.NeedsOwnerPIN(ctx)
+	if err != nil {
+		t.Fatalf("storagetest: %v", err)
+	}
+	if need {
+		if _, err := auth.SetFirstOwnerPIN(ctx, OwnerPIN); err != nil {
+			t.Fatalf("storagetest: owner PIN: %v", err)
+		}
 	}
 	staff, err := auth.Staff(ctx)
 	if err != nil {
 		t.Fatalf("storagetest: %v", err)
 	}
 	for _, s := range staff {
-		if s.Role == pos.RoleCashier {
+		switch s.Role {
+		case pos.RoleOwner:
+			tm.Owner = s
+		case pos.RoleCashier:
 			tm.Cashier = s
 		}
 	}
