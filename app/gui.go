@@ -15,6 +15,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"zhanggui/app/ui"
+	"zhanggui/app/ui/approve"
 	"zhanggui/assets"
 	"zhanggui/pos"
 	"zhanggui/reports"
@@ -111,6 +112,12 @@ func runGUI(e *env, args []string) int {
 		return 1
 	}
 	deps.Shifts.Permissions = tablePermissions(deps.Login.Service, log)
+	if auth, ok := deps.Login.Service.(approve.Staffing); ok {
+		if deps.Approve, err = approveDeps(db, auth, e.dataDir); err != nil {
+			fmt.Fprintln(e.stderr, "zhanggui:", err)
+			return 1
+		}
+	}
 	deps.Accounting = newAccountingDeps(db, bills.Sources)
 	deps.Reports = reportsDeps(db)
 	deps.Notices = pay.notices

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
 )
 
@@ -263,10 +265,18 @@ func (s *accountingScreen) onResolve() {
 		return
 	}
 	d := &s.result.Differences[s.picked]
+	in := approve.Intent{Actions: []pos.Action{pos.ActResolvePayment}, What: T("Resolve a difference by hand"),
+		Subject: "difference:" + d.Key, Detail: d.Channel + " " + d.OutTradeNo, Amount: cmp.Or(d.TillAmount, d.BillAmount), Audit: pos.AuditPayment,
+		Data: map[string]any{"resolved": note}}
+	s.app.gated(in, func(pos.Staff) error { return s.resolve1(d, note) })
+}
+
+// resolve1 notes d as resolved with note.
+func (s *accountingScreen) resolve1(d *ReconItem, note string) error {
 	res, err := s.deps.Resolve(context.Background(), d.Key, s.app.cashier.Name, note)
 	if err != nil {
 		s.showError(err)
-		return
+		return err
 	}
 	d.Resolution = &res
 	for i := range s.result.Channels {
@@ -280,6 +290,7 @@ func (s *accountingScreen) onResolve() {
 	s.open(picked)
 	s.status.SetText(s.statusText())
 	s.msg.SetText(T("Marked resolved."))
+	return nil
 }
 
 // accountingMessage is what the accountant reads about err: plain words,

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/app/ui/auditlog"
 	"zhanggui/app/ui/shift"
 	staffui "zhanggui/app/ui/staff"
@@ -26,6 +27,8 @@ type App struct {
 	cashier  pos.Staff
 	theme    *Theme
 	printer  ReceiptSink
+	gate     *approve.Gate // every gated action passes it
+	refusal  string        // the last refusal told (tests read it)
 
 	tabs       *container.AppTabs
 	checkout   *checkoutScreen
@@ -72,6 +75,7 @@ func New(deps Deps, win fyne.Window) (*App, error) {
 	if len(deps.Staff) > 0 && deps.Login.Service == nil {
 		a.cashier = deps.Staff[0] // no logins: the first member is on duty
 	}
+	a.gate = a.newGate()
 	SetLanguage(st.Language)
 	fyne.CurrentApp().Settings().SetTheme(a.theme)
 	a.build()

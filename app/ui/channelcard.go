@@ -55,7 +55,7 @@ func newChannelCard(s *channelsScreen, p pos.Provider) *channelCard {
 	for _, ks := range spec.keys {
 		form.Append(fieldLabel(ks.name), k.keyRow(ks))
 	}
-	k.save = widget.NewButton(T("Save"), k.onSave)
+	k.save = widget.NewButton(T("Save"), func() { k.s.keysGated(string(p), k.onSave) })
 	k.save.Importance = widget.HighImportance
 	k.test = widget.NewButton(T("Test connection"), k.onTest)
 	k.content = widget.NewCard(channelTitle(p), "",

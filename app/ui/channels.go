@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
 )
 
@@ -80,11 +81,11 @@ var wechatAPIs = []choice{{"v2", "v2 (payment codes only)"}, {"v3", "v3 (payment
 
 func newChannelsScreen(a *App, d ChannelDeps) *channelsScreen {
 	s := &channelsScreen{app: a, deps: d, msg: newNoteLabel()}
-	s.forget = widget.NewButton(T("Forget the saved keys…"), s.confirmForget)
+	s.forget = widget.NewButton(T("Forget the saved keys…"), func() { s.keysGated("", s.confirmForget) })
 	s.forget.Hide()
 	top := container.NewVBox(widget.NewLabel(T("Keys are stored encrypted; the screen shows only their fingerprints.")))
 	if d.ImportSim != nil {
-		top.Add(widget.NewButton(T("Import simulator keys (training)…"), s.pickSimDir))
+		top.Add(widget.NewButton(T("Import simulator keys (training)…"), func() { s.keysGated("", s.pickSimDir) }))
 	}
 	top.Add(s.msg)
 	top.Add(s.forget)
@@ -97,10 +98,18 @@ func newChannelsScreen(a *App, d ChannelDeps) *channelsScreen {
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(list))
 	s.msg.relayout = s.content.Refresh
 	s.load()
-	if a.cashier.Role != pos.RoleOwner {
+	if !a.may(pos.ActChannelKeys) {
 		s.ownerOnly()
 	}
 	return s
+}
+
+// keysGated runs f when who is at the till may change the channel keys
+// (ActChannelKeys); the store audits the change itself.
+func (s *channelsScreen) keysGated(provider string, f func()) {
+	in := approve.Intent{Actions: []pos.Action{pos.ActChannelKeys}, What: T("Change the payment channel keys"),
+		Subject: "channels", Detail: provider}
+	s.app.gated(in, func(pos.Staff) error { f(); return nil })
 }
 
 // ownerOnly leaves a cashier the test button: the keys are the owner's.

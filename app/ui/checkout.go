@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
 	"zhanggui/pos/money"
 )
@@ -396,7 +397,7 @@ func (s *checkoutScreen) step(d pos.Qty) {
 }
 
 // change1 applies one change to the cart, then saves and shows it.
-func (s *checkoutScreen) change1(f func() error) {
+func (s *checkoutScreen) change1(f func() error) error {
 	err := s.locked()
 	if err == nil {
 		err = f()
@@ -406,10 +407,20 @@ func (s *checkoutScreen) change1(f func() error) {
 		s.saveCart()
 	}
 	s.refresh()
+	return err
 }
 
+// onRemove deletes the selected line, when who is at the till may.
 func (s *checkoutScreen) onRemove() {
-	s.change1(func() error { return s.cart.Remove(s.selected) })
+	l, ok := s.selectedLine()
+	if !ok {
+		return
+	}
+	i := s.selected
+	in := approve.Intent{Actions: []pos.Action{pos.ActLineDelete}, What: T("Delete a line"),
+		Subject: "cart:" + s.cart.ID, Detail: l.Name, Amount: s.cart.Totals().Lines[i].Amount,
+		Audit: pos.AuditLineDeleted, Data: map[string]any{"line": l.Name, "barcode": l.Barcode}}
+	s.app.gated(in, func(pos.Staff) error { return s.change1(func() error { return s.cart.Remove(i) }) })
 }
 
 func (s *checkoutScreen) onClear() {
@@ -420,10 +431,14 @@ func (s *checkoutScreen) onClear() {
 		s.showError(err)
 		return
 	}
+	in := approve.Intent{Actions: []pos.Action{pos.ActSaleCancel}, What: T("Cancel the sale"),
+		Subject: "cart:" + s.cart.ID, Amount: s.cart.Totals().Total, Audit: pos.AuditSaleCancelled}
 	s.confirm(T("Clear this sale?"), func() {
-		s.cart.Clear()
-		s.selected = -1
-		s.change1(func() error { return nil })
+		s.app.gated(in, func(pos.Staff) error {
+			s.cart.Clear()
+			s.selected = -1
+			return s.change1(func() error { return nil })
+		})
 	})
 }
 
@@ -462,7 +477,8 @@ func (s *checkoutScreen) onLineDiscount() {
 			return err
 		}
 		i := s.selected
-		return s.apply(func() error { return s.cart.SetLineDiscount(i, d) })
+		gross := s.cart.Totals().Lines[i].Gross
+		return s.discount1(gross, d, l.Name, func() error { return s.cart.SetLineDiscount(i, d) })
 	})
 }
 
@@ -472,8 +488,33 @@ func (s *checkoutScreen) onOrderDiscount() {
 		if err != nil {
 			return err
 		}
-		return s.apply(func() error { return s.cart.SetDiscount(d) })
+		var base money.Fen
+		for _, l := range s.cart.Totals().Lines {
+			base += l.Gross - l.LineDiscount
+		}
+		return s.discount1(base, d, T("the whole sale"), func() error { return s.cart.SetDiscount(d) })
 	})
+}
+
+// discount1 applies a manual discount d on base: at once up to the free
+// threshold, above it when who is at the till may (ActDiscount).
+func (s *checkoutScreen) discount1(base money.Fen, d pos.Discount, what string, f func() error) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	off := d.Off(base)
+	if !s.app.gate.Limits().DiscountIsGated(base, off) {
+		return s.apply(f)
+	}
+	in := approve.Intent{Actions: []pos.Action{pos.ActDiscount}, What: Tf("Discount of %s", off.Yuan()),
+		Subject: "cart:" + s.cart.ID, Detail: what, Amount: off, Audit: pos.AuditDiscount,
+		Data: map[string]any{"discount": d.String(), "base_fen": int64(base)}}
+	s.app.gated(in, func(pos.Staff) error {
+		err := s.apply(f)
+		s.showError(err)
+		return err
+	})
+	return nil
 }
 
 // apply is change1 for dialogs: the error goes back to the dialog.

@@ -41,7 +41,9 @@ func (d *deviceSettings) content() fyne.CanvasObject {
 		widget.NewFormItem(T("Camera"), d.camera), widget.NewFormItem(T("Frame size"), d.size),
 		widget.NewFormItem(T("Barcode gun ends a code with"), d.suffix),
 		widget.NewFormItem(T("Longest pause between its keys (ms)"), d.gap))
-	save := widget.NewButton(T("Save device settings"), func() { _ = d.save() })
+	save := widget.NewButton(T("Save device settings"), func() {
+		d.s.app.gated(settingsIntent(), func(pos.Staff) error { return d.save() })
+	})
 	return container.NewVBox(form, container.NewHBox(save), d.msg)
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/app/ui/auditlog"
 	staffui "zhanggui/app/ui/staff"
 	"zhanggui/hardware/camera"
@@ -32,6 +33,9 @@ type Deps struct {
 	// Login is the staff service and the login screens' needs: with a
 	// Service the till starts locked and everyone logs in by PIN or badge.
 	Login staffui.Deps
+	// Approve is what the gated actions' approvals use (app/ui/approve):
+	// the staff service, the approvals store, the challenge key.
+	Approve approve.Deps
 
 	// Printer is nil when no printer is configured; PrinterFor opens the
 	// one settings name (the settings screen changes it).

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/hardware/camera"
 	"zhanggui/hardware/printer"
 	"zhanggui/hardware/qr"
@@ -86,8 +87,8 @@ func (s *hardwareScreen) refresh() {
 		s.printer.SetText(fmt.Sprintf("%s · %s · %d mm", T(printerLabel(st.PrinterKind)), st.PrinterTarget, st.PaperWidth))
 	}
 	s.drawer.Disable()
-	if s.app.cashier.Role == pos.RoleOwner {
-		s.drawer.Enable() // opening the drawer without a sale is the owner's
+	if s.app.may(pos.ActDrawerOpen) {
+		s.drawer.Enable() // opening the drawer without a sale is gated: allowed or approved
 	}
 }
 
@@ -164,12 +165,17 @@ func (s *hardwareScreen) onTestPage() {
 }
 
 func (s *hardwareScreen) onDrawer() {
-	if err := s.app.openDrawer(); err != nil {
-		s.printer.SetText(printerMessage(err))
-		return
-	}
-	s.app.deps.Log.Info("cash drawer opened without a sale", "staff", s.app.cashier.Name)
-	s.printer.SetText(T("Drawer opened (logged)."))
+	in := approve.Intent{Actions: []pos.Action{pos.ActDrawerOpen}, What: T("Open the drawer without a sale"),
+		Subject: "drawer", Audit: pos.AuditDrawerOpen}
+	s.app.gated(in, func(approver pos.Staff) error {
+		if err := s.app.openDrawer(); err != nil {
+			s.printer.SetText(printerMessage(err))
+			return err
+		}
+		s.app.deps.Log.Info("cash drawer opened without a sale", "staff", s.app.cashier.Name, "approver", approver.Name)
+		s.printer.SetText(T("Drawer opened (logged)."))
+		return nil
+	})
 }
 
 // printTestPage prints the shop header, a line of Chinese and a QR, so the

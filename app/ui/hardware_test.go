@@ -43,11 +43,18 @@ func TestHardwareScreen(t *testing.T) {
 	}
 }
 
-func TestDrawerIsTheOwners(t *testing.T) {
+// The drawer without a sale is gated: an accountant may not (the button is
+// off); a cashier may ask for approval (on; gates_test.go drives it).
+func TestDrawerIsGated(t *testing.T) {
 	f := newFixture(t)
-	f.app.cashier = pos.Staff{Name: "收银员", Role: pos.RoleCashier}
+	f.app.cashier = pos.Staff{Name: "会计", Role: pos.RoleAccountant}
 	f.app.hardware.refresh()
 	if !f.app.hardware.drawer.Disabled() {
-		t.Error("a cashier can open the drawer without a sale")
+		t.Error("an accountant can open the drawer without a sale")
+	}
+	f.app.cashier = pos.Staff{Name: "收银员", Role: pos.RoleCashier}
+	f.app.hardware.refresh()
+	if f.app.hardware.drawer.Disabled() {
+		t.Error("a cashier cannot even ask to open the drawer")
 	}
 }

@@ -65,7 +65,7 @@ func (s *ordersScreen) layout() fyne.CanvasObject {
 	left := container.NewBorder(top, s.summary, nil, nil, s.list)
 	reprint := widget.NewButton(T("Reprint receipt"), func() {
 		if s.picked != nil {
-			s.showError(s.app.printReceipt(s.picked))
+			s.app.reprint(s.picked, s.showError)
 		}
 	})
 	refund := widget.NewButton(T("Refund…"), s.onRefund)

@@ -181,7 +181,7 @@ func (s *checkoutScreen) onReprint() {
 			return
 		}
 	}
-	s.showError(s.app.printReceipt(sale))
+	s.app.reprint(sale, s.showError)
 }
 
 // onHold parks the sale (挂单) and starts a new one.

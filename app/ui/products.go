@@ -40,14 +40,14 @@ func newProductsScreen(a *App) *productsScreen {
 		r, _ := row(productCols, []fyne.TextAlign{0, 0, 0, 0, fyne.TextAlignTrailing, fyne.TextAlignTrailing, 0})
 		return r
 	}, s.updateRow)
-	s.list.OnSelected = func(i widget.ListItemID) { s.edit(s.shown[i]); s.list.UnselectAll() }
+	s.list.OnSelected = func(i widget.ListItemID) { s.editGated(s.shown[i]); s.list.UnselectAll() }
 	s.count, s.msg = widget.NewLabel(""), newNoteLabel()
 	buttons := container.NewHBox(
-		widget.NewButton(T("New product"), func() { s.edit(pos.Product{Active: true, Unit: "个"}) }),
-		widget.NewButton(T("Import .xlsx/.csv"), s.onImport),
+		widget.NewButton(T("New product"), func() { s.editGated(pos.Product{Active: true, Unit: "个"}) }),
+		widget.NewButton(T("Import .xlsx/.csv"), func() { s.gated(T("Import products"), s.onImport) }),
 		widget.NewButton(T("Export .xlsx"), s.onExport),
 		widget.NewButton(T("Download template"), s.onTemplate),
-		widget.NewButton(T("Categories…"), s.onCategories),
+		widget.NewButton(T("Categories…"), func() { s.gated(T("Categories"), s.onCategories) }),
 	)
 	head, hl := row(productCols, []fyne.TextAlign{0, 0, 0, 0, fyne.TextAlignTrailing, fyne.TextAlignTrailing, 0})
 	for i, h := range []string{"Barcode", "Name", "Category", "Unit", "Price", "Member price", "Status"} {
@@ -59,6 +59,17 @@ func newProductsScreen(a *App) *productsScreen {
 	s.content = container.NewBorder(top, container.NewVBox(s.msg, s.count), nil, nil, s.list)
 	s.msg.relayout = s.content.Refresh
 	return s
+}
+
+// gated runs f when who is at the till may edit the catalogue
+// (ActCatalogue); the store audits each change.
+func (s *productsScreen) gated(detail string, f func()) {
+	s.app.gated(catalogueIntent(detail), func(pos.Staff) error { f(); return nil })
+}
+
+// editGated opens p's editor, when who is at the till may edit the catalogue.
+func (s *productsScreen) editGated(p pos.Product) {
+	s.gated(p.Name, func() { s.edit(p) })
 }
 
 // show fills the list the first time the screen is opened: the counter

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
 	"zhanggui/pos/money"
 )
@@ -99,16 +100,23 @@ func (s *ordersScreen) runRefund(d *refundDialog) {
 		d.msg.SetText(T("Please check what was entered."))
 		return
 	}
-	d.ok.Disable()
-	d.msg.SetText(T("Refunding…"))
 	sale, i, reason := d.sale, d.index(), d.reason.Text
-	go func() {
-		r, err := s.app.deps.Payments.Refund(s.app.actx(), sale, i, amount, reason)
-		fyne.Do(func() {
-			s.showRefund(d, r, err)
-			close(d.done)
-		})
-	}()
+	acts := s.app.gate.Limits().RefundActions(pos.RefundIntent{Amount: amount, SaleAt: sale.At},
+		s.app.deps.Now(), s.app.settings.Location())
+	in := approve.Intent{Actions: acts, What: Tf("Refund of order %s", sale.No), Subject: "sale:" + sale.ID,
+		Detail: sale.No + " · " + T(tenderNames[sale.Tenders[i].Kind]), Amount: amount}
+	s.app.gated(in, func(pos.Staff) error { // the refund's store records it
+		d.ok.Disable()
+		d.msg.SetText(T("Refunding…"))
+		go func() {
+			r, err := s.app.deps.Payments.Refund(s.app.actx(), sale, i, amount, reason)
+			fyne.Do(func() {
+				s.showRefund(d, r, err)
+				close(d.done)
+			})
+		}()
+		return nil
+	})
 }
 
 func (s *ordersScreen) showRefund(d *refundDialog, r pos.Refund, err error) {

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"zhanggui/pos"
 )
 
 // RestoreDeps is what Settings → 从备份恢复… needs: the till's automatic
@@ -42,7 +44,9 @@ type restoreDialog struct {
 // restoreButton is Settings' 从备份恢复…, hidden when the till has no
 // backups folder to restore from.
 func (s *settingsScreen) restoreButton() fyne.CanvasObject {
-	b := widget.NewButton(T("Restore from backup…"), func() { s.onRestore() })
+	b := widget.NewButton(T("Restore from backup…"), func() {
+		s.app.gated(backupIntent(), func(pos.Staff) error { s.onRestore(); return nil })
+	})
 	if s.app.deps.Restore.List == nil {
 		b.Hide()
 	}

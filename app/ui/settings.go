@@ -95,9 +95,11 @@ func newSettingsScreen(a *App) *settingsScreen {
 			labelled(T("Per payment up to ¥"), s.offFloor), labelled(T("All waiting up to ¥"), s.offTotal),
 			labelled(T("Per card per day"), s.offPerCard), labelled(T("Upload within (hours)"), s.offHours))),
 	)
-	save := widget.NewButton(T("Save settings"), func() { _ = s.save() })
+	save := widget.NewButton(T("Save settings"), func() {
+		s.app.gated(settingsIntent(), func(pos.Staff) error { return s.save() })
+	})
 	save.Importance = widget.HighImportance
-	backup := widget.NewButton(T("Back up now…"), s.onBackup)
+	backup := widget.NewButton(T("Back up now…"), func() { s.app.gated(backupIntent(), func(pos.Staff) error { s.onBackup(); return nil }) })
 	s.content = container.NewBorder(nil, container.NewVBox(s.msg, container.NewHBox(save, backup, s.restoreButton())), nil, nil,
 		container.NewVScroll(form))
 	s.msg.relayout = s.content.Refresh
