@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"zhanggui/assets"
 	"zhanggui/pos"
 )
 
@@ -60,19 +61,25 @@ func TestScreenshots(t *testing.T) {
 	// The customer display too: left where it opened, it covers the till.
 	x(t, display, "xdotool", "windowmove", waitWindow(t, display, "顾客显示屏"), "0", "730")
 	x(t, display, "xdotool", "windowraise", win)
-	var prev []byte
-	// Ctrl+N selects tab N: checkout, orders, products, settings, hardware,
-	// payment channels, reports, reconciliation, sync.
+	// The till starts locked: the login screen, its first tile (the owner)
+	// selected and the demo PINs shown; the owner's PIN logs in.
+	prev := capture(t, display, filepath.Join(outDir, "login.png"), nil)
+	x(t, display, "xdotool", "windowfocus", "--sync", win)
+	x(t, display, "xdotool", "type", "--delay", "60", assets.DemoStaff[0].PIN)
+	// Ctrl+N selects tab N (Ctrl+0 the tenth): checkout, orders, products,
+	// settings, hardware, payment channels, shift, reports, reconciliation,
+	// sync.
 	shots := []struct {
 		name string
 		tab  int
-	}{{"checkout", 0}, {"orders", 1}, {"products", 2}, {"settings", 3}, {"reports", 6}, {"reconcile", 7}, {"sync", 8}}
+	}{{"checkout", 0}, {"orders", 1}, {"products", 2}, {"settings", 3}, {"shift", 6}, {"reports", 7},
+		{"reconcile", 8}, {"sync", 9}}
 	for i, shot := range shots {
 		name := shot.name
 		if i > 0 {
 			// No window manager runs under Xvfb: focus the window directly.
 			x(t, display, "xdotool", "windowfocus", "--sync", win)
-			x(t, display, "xdotool", "key", "ctrl+"+string(rune('1'+shot.tab)))
+			x(t, display, "xdotool", "key", "ctrl+"+string(rune('0'+(shot.tab+1)%10)))
 		}
 		if name == "orders" { // open the latest order: its receipt as printed
 			x(t, display, "xdotool", "mousemove", "--window", win, "200", "146", "click", "1")

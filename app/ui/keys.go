@@ -63,7 +63,7 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 var tabKeys = map[fyne.KeyName]int{fyne.Key1: 0, fyne.Key2: 1, fyne.Key3: 2, fyne.Key4: 3, fyne.Key5: 4, fyne.Key6: 5,
-	fyne.Key7: 6, fyne.Key8: 7, fyne.Key9: 8}
+	fyne.Key7: 6, fyne.Key8: 7, fyne.Key9: 8, fyne.Key0: 9}
 
 func newKeyEntry() *keyEntry {
 	e := &keyEntry{}
