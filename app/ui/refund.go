@@ -36,9 +36,9 @@ type refundDialog struct {
 	// (无单退货, ActRefundNoReceipt).
 	noReceipt bool
 	msg       *widget.Label
-	ok     *widget.Button
-	dlg    dialog.Dialog
-	done   chan struct{} // closed when the refund has an outcome (tests wait on it)
+	ok        *widget.Button
+	dlg       dialog.Dialog
+	done      chan struct{} // closed when the refund has an outcome (tests wait on it)
 }
 
 // refundsText lists an order's refunds for its detail view.
