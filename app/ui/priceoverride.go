@@ -3,6 +3,7 @@ package ui
 import (
 	"zhanggui/app/ui/approve"
 	"zhanggui/pos"
+	"zhanggui/pos/money"
 )
 
 // onPriceOverride (改价, Ctrl+P) asks for the selected line's new unit
@@ -31,12 +32,7 @@ func (s *checkoutScreen) onPriceOverride() {
 		if err := s.locked(); err != nil {
 			return err
 		}
-		in := approve.Intent{Actions: []pos.Action{pos.ActPriceOverride},
-			What:    Tf("Price of %s from %s to %s", l.Name, old.Yuan(), price.Yuan()),
-			Subject: "cart:" + s.cart.ID, Detail: l.Name, Amount: price, Audit: pos.AuditPriceOverride,
-			Data: map[string]any{"line": i, "name": l.Name, "barcode": l.Barcode,
-				"old_fen": int64(old), "new_fen": int64(price)}}
-		s.app.gated(in, func(pos.Staff) error {
+		s.app.gated(s.priceIntent(i, l, old, price), func(pos.Staff) error {
 			return s.change1(func() error {
 				if i >= len(s.cart.Lines) || s.cart.Lines[i].Barcode != l.Barcode {
 					return pos.ErrNoLine // the cart changed while the approval was asked
@@ -47,4 +43,13 @@ func (s *checkoutScreen) onPriceOverride() {
 		})
 		return nil
 	})
+}
+
+// priceIntent is the gated action of setting line i (l) from old to price.
+func (s *checkoutScreen) priceIntent(i int, l pos.CartLine, old, price money.Fen) approve.Intent {
+	return approve.Intent{Actions: []pos.Action{pos.ActPriceOverride},
+		What:    Tf("Price of %s from %s to %s", l.Name, old.Yuan(), price.Yuan()),
+		Subject: "cart:" + s.cart.ID, Detail: l.Name, Amount: price, Audit: pos.AuditPriceOverride,
+		Data: map[string]any{"line": i, "name": l.Name, "barcode": l.Barcode,
+			"old_fen": int64(old), "new_fen": int64(price)}}
 }
