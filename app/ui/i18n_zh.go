@@ -44,7 +44,7 @@ var zhCN = map[string]string{
 	"Orders":      "订单",
 	"Products":    "商品",
 	"Settings":    "设置",
-	"Scan a barcode, or type a code / name / pinyin (kkl) and press Enter": "扫描条码，或输入条码/名称/拼音（如 kkl）后按回车",
+	"Scan or type a barcode / name / pinyin (kkl), then Enter": "扫描条码，或输入条码/名称/拼音（如 kkl）后按回车",
 	"#":              "序号",
 	"Item":           "商品",
 	"Qty":            "数量",
