@@ -77,6 +77,13 @@ func TestCheckoutFitsSmallWindow(t *testing.T) {
 			t.Errorf("%s, large font %v: the checkout's right panel needs %.0f high, has %.0f: it scrolls",
 				mode.lang, mode.large, need, has)
 		}
+		s.change.Text = T("Change") + " ¥100.00" // after a cash sale
+		s.lastInfo.SetText(Tf("Order %s · paid %s", "0101-20261125-0001", "¥100.00"))
+		f.win.Canvas().Content().Refresh()
+		if need, has := panel.Content.MinSize().Height, panel.Size().Height; need > has {
+			t.Errorf("%s, large font %v: after a sale the checkout's right panel needs %.0f high, has %.0f",
+				mode.lang, mode.large, need, has)
+		}
 		text := fyne.MeasureText(s.scan.PlaceHolder, theme.TextSize(), fyne.TextStyle{}).Width
 		if room := s.scan.Size().Width - 2*theme.InnerPadding(); text > room {
 			t.Errorf("%s, large font %v: the scan field's placeholder is %.0f wide, the field shows %.0f",
