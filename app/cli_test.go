@@ -173,3 +173,35 @@ func TestDecodeCommand(t *testing.T) {
 		t.Errorf("decode without images: %d", code)
 	}
 }
+
+// TestSettlementUsageTouchesNothing: bills and resolve check their usage
+// before they open the database or the payment channels, so bad usage
+// leaves a fresh data directory absent; good usage still creates it.
+func TestSettlementUsageTouchesNothing(t *testing.T) {
+	for _, args := range [][]string{
+		{"bills"},
+		{"bills", "import"},
+		{"bills", "import", "--provider", "alipay"},
+		{"bills", "import", "a.csv"},
+		{"bills", "import", "--provider", "alipay", "a.csv", "b.csv"},
+		{"resolve", "--who", "会计"},
+		{"resolve", "--bogus", "KEY"},
+		{"reconcile", "--lang", "fr"},
+	} {
+		dir := filepath.Join(t.TempDir(), "fresh")
+		code, _, errs := run(t, append([]string{"--data-dir", dir}, args...)...)
+		if code == 0 || errs == "" {
+			t.Errorf("zhanggui %q = %d, stderr %q; want a usage error", args, code, errs)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("zhanggui %q: data dir %s exists after a usage error (%v)", args, dir, err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "fresh")
+	if code, _, errs := run(t, "--data-dir", dir, "resolve", "--who", "会计", "--note", "n", "NO-SUCH-KEY"); code != 1 {
+		t.Errorf("resolve of an unknown key = %d, stderr %q; want 1", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+		t.Errorf("a well-formed resolve did not open the shop's database: %v", err)
+	}
+}

@@ -53,7 +53,8 @@ func runGUI(e *env, args []string) int {
 	if applied {
 		auditRestore(ctx, db, log, "chosen in settings")
 	}
-	fa := fyneapp.NewWithID("cn.zhanggui.till")
+	quietFynePrefs(log.Warn) // fyneprefs.go
+	fa := fyneapp.NewWithID(fyneAppID)
 	fa.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := fa.NewWindow("掌柜")
 	deps, stop, err := newDeps(ctx, db, log)

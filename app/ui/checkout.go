@@ -59,7 +59,7 @@ func newCheckoutScreen(a *App) *checkoutScreen {
 
 func (s *checkoutScreen) build() {
 	s.scan = newKeyEntry()
-	s.scan.SetPlaceHolder(T("Scan a barcode, or type a code / name / pinyin (kkl) and press Enter"))
+	s.scan.SetPlaceHolder(T("Scan or type a barcode / name / pinyin (kkl), then Enter"))
 	s.scan.OnSubmitted = s.onEnter
 	s.scan.OnChanged = s.onSearch
 	s.scan.onKey = s.onKey
@@ -96,7 +96,11 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 	// cashier looks; the change and the last sale under the total.
 	s.resultBox = container.NewBorder(s.found, widget.NewSeparator(), nil, nil, s.resultList)
 	s.resultBox.Hide()
-	cart := container.NewBorder(head, nil, nil, nil, s.lines)
+	// The key hint sits under the cart, where the wide column keeps it to a
+	// line or two, rather than under the keys of the narrow panel.
+	hint := widget.NewLabel(T("+/- change quantity · Up/Down select line · Ctrl+P change price · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9, 0 switch screens"))
+	hint.Wrapping = fyne.TextWrapWord
+	cart := container.NewBorder(head, hint, nil, nil, s.lines)
 	s.left = container.New(&searchLayout{need: s.resultsHeight, keep: func() float32 {
 		return head.MinSize().Height + theme.Padding() + listHeight(lineRow(), min(2, max(1, len(s.cart.Lines))))
 	}}, container.NewVBox(s.scan, s.msg), s.resultBox, cart)
@@ -119,14 +123,11 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F6", "Hold", s.onHold),
 		keyButton("F7", "Resume", s.onResume),
 		keyButton("F10", "Reprint", s.onReprint),
-		keyButton("F2", "Search", func() { s.app.win.Canvas().Focus(s.scan) }),
-	)
-	hint := widget.NewLabel(T("+/- change quantity · Up/Down select line · Ctrl+P change price · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
-	hint.Wrapping = fyne.TextWrapWord
+	) // F2 (search) has no button: it only puts the focus in the scan field above
 	// The keys stay at the bottom, where the hand finds them, whatever the
 	// sale shows above them; the panel scrolls rather than grow the window
 	// past a 720-pixel screen (large-font mode).
-	right := container.NewBorder(totals, container.NewVBox(widget.NewSeparator(), keys, hint), nil, nil)
+	right := container.NewBorder(totals, container.NewVBox(widget.NewSeparator(), keys), nil, nil)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(right)))
 	split.Offset = 0.66
 	return split

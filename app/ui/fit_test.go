@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -46,6 +47,47 @@ func TestScreensFitSmallWindow(t *testing.T) {
 		}
 		if got := f.win.Canvas().Size(); got.Width > small.Width || got.Height > small.Height {
 			t.Errorf("%s, large font %v: the window grew to %.0f×%.0f", mode.lang, mode.large, got.Width, got.Height)
+		}
+	}
+}
+
+// TestCheckoutFitsSmallWindow: in a 1280×720 window, in both languages and
+// large font, the checkout's right panel shows all its keys without
+// scrolling and the scan field shows its whole placeholder.
+func TestCheckoutFitsSmallWindow(t *testing.T) {
+	defer SetLanguage("zh")
+	small := fyne.NewSize(1280, 720)
+	for _, mode := range []struct {
+		lang  string
+		large bool
+	}{{"zh", false}, {"zh", true}, {"en", false}, {"en", true}} {
+		f := newFixture(t)
+		st := f.app.settings
+		st.Language, st.LargeFont = mode.lang, mode.large
+		if err := f.app.applySettings(st); err != nil {
+			t.Fatal(err)
+		}
+		f.app.build()
+		f.win.Resize(small)
+		f.app.tabs.SelectIndex(0)
+		f.win.Canvas().Content().Refresh()
+		s := f.app.checkout
+		panel := s.content.(*container.Split).Trailing.(*container.Scroll)
+		if need, has := panel.Content.MinSize().Height, panel.Size().Height; need > has {
+			t.Errorf("%s, large font %v: the checkout's right panel needs %.0f high, has %.0f: it scrolls",
+				mode.lang, mode.large, need, has)
+		}
+		s.change.Text = T("Change") + " ¥100.00" // after a cash sale
+		s.lastInfo.SetText(Tf("Order %s · paid %s", "0101-20261125-0001", "¥100.00"))
+		f.win.Canvas().Content().Refresh()
+		if need, has := panel.Content.MinSize().Height, panel.Size().Height; need > has {
+			t.Errorf("%s, large font %v: after a sale the checkout's right panel needs %.0f high, has %.0f",
+				mode.lang, mode.large, need, has)
+		}
+		text := fyne.MeasureText(s.scan.PlaceHolder, theme.TextSize(), fyne.TextStyle{}).Width
+		if room := s.scan.Size().Width - 2*theme.InnerPadding(); text > room {
+			t.Errorf("%s, large font %v: the scan field's placeholder is %.0f wide, the field shows %.0f",
+				mode.lang, mode.large, text, room)
 		}
 	}
 }

@@ -21,6 +21,16 @@ type Deps struct {
 	Sources map[settlement.Channel]BillSource
 	Config  settlement.Config
 	Now     func() time.Time // nil: time.Now
+	// Load, when set, fills in the rest once the command's usage is
+	// checked, so that bad usage opens and creates nothing.
+	Load func(*Deps)
+}
+
+// load runs d.Load, if any: after the usage checks, before the work.
+func (d *Deps) load() {
+	if d.Load != nil {
+		d.Load(d)
+	}
 }
 
 // Exit statuses of RunReconcile.
@@ -57,6 +67,7 @@ func RunReconcile(args []string, stdout, stderr io.Writer, d Deps) int {
 		fmt.Fprintln(stderr, err)
 		return ExitError
 	}
+	d.load()
 	return runReconcile(context.Background(), from, until, *out, *lang, stdout, stderr, d)
 }
 
@@ -219,6 +230,7 @@ func RunBillsImport(args []string, stdout, stderr io.Writer, d Deps) int {
 		fmt.Fprintln(stderr, err)
 		return ExitError
 	}
+	d.load()
 	return importFile(ch, file, day, stdout, stderr, d)
 }
 
@@ -305,6 +317,7 @@ func RunResolve(args []string, stdout, stderr io.Writer, d Deps) int {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
+	d.load()
 	db, err := d.Open()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
