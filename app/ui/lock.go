@@ -68,6 +68,7 @@ func (a *App) printSlip(title string, lines []string) error {
 
 func (a *App) showLogin(title string) {
 	a.tillLocked = true
+	a.closeOverlays()
 	a.win.Canvas().Unfocus()
 	a.login.Show(title, a.cashier.ID)
 	a.win.SetContent(a.login.Content())

@@ -76,6 +76,14 @@ type Gate struct {
 	opened func(*Sheet) // tests: told when a sheet opens
 }
 
+// Cancel closes the open approval sheet, if any, as its Cancel button
+// does (the till locks: nothing is approved over the login screen).
+func (g *Gate) Cancel() {
+	if g.Sheet != nil {
+		g.Sheet.close()
+	}
+}
+
 // Do runs act when who may do in: at once when allowed, after an approval
 // (sheet, then the approval consumed) when one is needed; a refusal is
 // told in words. act gets the approver (a zero Staff when none was needed)
