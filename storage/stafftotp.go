@@ -48,6 +48,9 @@ func (a *StaffAuth) EnrolTOTP(ctx context.Context, by pos.Staff, id int64) (stri
 	} else if by, err = a.authorize(ctx, t, by, pos.ActStaff); err != nil {
 		return "", err
 	}
+	if err := ownerRule(by, r.Staff, r.Staff); err != nil {
+		return "", err // only the owner enrols the owner's authenticator
+	}
 	if _, err := t.ExecContext(ctx, `UPDATE staff SET totp_key_id = ?, totp_nonce = ?, totp_sealed = ? WHERE id = ?`,
 		v.keyID, v.nonce, v.data, id); err != nil {
 		return "", fmt.Errorf("storage: enrol TOTP: %w", classify(err))
