@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"zhanggui/pos"
@@ -50,5 +51,57 @@ func TestOnlyOwnerEnrolsOwnersTOTP(t *testing.T) {
 	}
 	if _, err := tm.Auth.EnrolTOTP(ctx, tm.Owner, tm.Owner.ID); err != nil {
 		t.Errorf("the owner enrols their own: %v", err)
+	}
+}
+
+// Wrong authenticator codes at an approval count against the approver as
+// wrong PINs do, audited: five lock them out, and then even the right
+// code is refused.
+func TestWrongTOTPCodesLockOut(t *testing.T) {
+	db := storagetest.NewDB(t)
+	tm := storagetest.NewTeam(t, db)
+	ctx := context.Background()
+	right := pos.TOTP(tm.ManagerTOTP, db.Now())
+	wrong := "000000"
+	if wrong == right {
+		wrong = "111111"
+	}
+	var lock *pos.LockedOutError
+	for i := 1; i <= 5; i++ {
+		_, _, err := tm.Auth.CheckTOTP(ctx, tm.Manager.ID, wrong)
+		if i < 5 && !errors.Is(err, pos.ErrBadTOTP) || i == 5 && !errors.As(err, &lock) {
+			t.Fatalf("wrong code %d: %v", i, err)
+		}
+	}
+	if _, _, err := tm.Auth.CheckTOTP(ctx, tm.Manager.ID, right); !errors.As(err, &lock) {
+		t.Errorf("the right code after the lockout: %v", err)
+	}
+	if _, err := tm.Auth.CheckPIN(ctx, tm.Manager.ID, storagetest.ManagerPIN); !errors.As(err, &lock) {
+		t.Errorf("the PIN after the codes' lockout: %v", err)
+	}
+	failed := 0
+	if err := db.ScanAudit(ctx, 1, func(e pos.AuditEvent) error {
+		if e.Kind == pos.AuditLoginFailed && strings.Contains(e.Data, `"for":"approval_totp"`) {
+			failed++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if failed != 6 {
+		t.Errorf("%d failed codes audited, want 5 wrong and 1 while locked out", failed)
+	}
+}
+
+// The right code approves, with its time step.
+func TestRightTOTPCode(t *testing.T) {
+	db := storagetest.NewDB(t)
+	tm := storagetest.NewTeam(t, db)
+	who, step, err := tm.Auth.CheckTOTP(context.Background(), tm.Manager.ID, pos.TOTP(tm.ManagerTOTP, db.Now()))
+	if err != nil || who.ID != tm.Manager.ID || step == 0 {
+		t.Errorf("right code: %+v step %d, %v", who, step, err)
+	}
+	if _, _, err := tm.Auth.CheckTOTP(context.Background(), tm.Cashier.ID, "123456"); !errors.Is(err, pos.ErrNoTOTP) {
+		t.Errorf("a member without an authenticator: %v", err)
 	}
 }

@@ -26,7 +26,10 @@ type Staffing interface {
 	// CheckPIN checks an approver's PIN with the login's lockout; a wrong
 	// one counts against that member.
 	CheckPIN(ctx context.Context, id int64, pin string) (pos.Staff, error)
-	TOTPSecret(ctx context.Context, id int64) ([]byte, error)
+	// CheckTOTP checks the code an approver's authenticator shows, with
+	// the same lockout: a wrong one counts against that member. It
+	// returns the code's time step.
+	CheckTOTP(ctx context.Context, id int64, code string) (pos.Staff, int64, error)
 	Permissions(ctx context.Context) (pos.Permissions, error)
 }
 
