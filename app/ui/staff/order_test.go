@@ -29,8 +29,8 @@ func TestAdminLineNamesRoleOnce(t *testing.T) {
 	kit.SetLanguage("zh")
 	a := &Admin{}
 	for s, want := range map[pos.Staff]string{
-		{Name: "会计", Role: pos.RoleAccountant, Active: true}:  "会计",
-		{Name: "王芳", Role: pos.RoleCashier, Active: true}:     "王芳 · 收银员",
+		{Name: "会计", Role: pos.RoleAccountant, Active: true}:   "会计",
+		{Name: "王芳", Role: pos.RoleCashier, Active: true}:      "王芳 · 收银员",
 		{Name: "店长", Role: pos.RoleManager, Badge: "04a1b2c3"}: "店长 · " + T("deactivated") + " · " + T("badge"),
 	} {
 		if got := a.line(s); got != want {
