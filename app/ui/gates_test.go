@@ -85,6 +85,10 @@ func TestCashierDiscountNeedsManagerPIN(t *testing.T) {
 	if s == nil {
 		t.Fatalf("no approval sheet for 20 %% (refusal %q)", f.app.refusal)
 	}
+	// The sheet is on the window, not taken down with the discount's dialog.
+	if n := len(f.app.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d overlays after the discount's OK; want the approval sheet alone", n)
+	}
 	if got := f.app.checkout.cart.Totals().Total; got != 727 {
 		t.Errorf("total before approval %v, want 7.27", got)
 	}
