@@ -33,7 +33,7 @@ func (f *fixture) approvals(t *testing.T, role pos.Role) storagetest.Team {
 func tile(t *testing.T, s *approve.Sheet, name string) *widget.Button {
 	t.Helper()
 	for _, b := range s.Tiles {
-		if strings.HasPrefix(b.Text, name+" ") {
+		if b.Text == name || strings.HasPrefix(b.Text, name+" ") {
 			return b
 		}
 	}
@@ -93,6 +93,9 @@ func TestCashierDiscountNeedsManagerPIN(t *testing.T) {
 		t.Errorf("total before approval %v, want 7.27", got)
 	}
 	s.Reason.SetSelectedIndex(3)
+	if got := tile(t, s, "店长").Text; got != "店长" { // not 店长 · 店长
+		t.Errorf("approver tile %q", got)
+	}
 	test.Tap(tile(t, s, "店长"))
 	test.Type(s.PIN, "123123")
 	test.Tap(s.ApprovePIN)

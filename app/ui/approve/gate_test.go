@@ -60,7 +60,7 @@ func newFixture(t *testing.T, role pos.Role) *fixture {
 func tile(t *testing.T, s *Sheet, name string) *widget.Button {
 	t.Helper()
 	for _, b := range s.Tiles {
-		if strings.HasPrefix(b.Text, name+" ") {
+		if b.Text == name || strings.HasPrefix(b.Text, name+" ") {
 			return b
 		}
 	}
