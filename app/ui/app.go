@@ -29,6 +29,7 @@ type App struct {
 	printer  ReceiptSink
 	gate     *approve.Gate // every gated action passes it
 	refusal  string        // the last refusal told (tests read it)
+	approval approved      // the approver the next store call carries (actx)
 
 	tabs       *container.AppTabs
 	checkout   *checkoutScreen

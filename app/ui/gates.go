@@ -38,8 +38,16 @@ func (a *App) tellRefusal(msg string) {
 
 // gated runs act when who is at the till may do in, after an approval when
 // one is needed (see approve.Gate.Do).
+// An approved action whose store writes its own audit event (in.Audit
+// empty) gets the approver on its next store call (see actx).
 func (a *App) gated(in approve.Intent, act func(approver pos.Staff) error) {
-	a.gate.Do(in, act)
+	a.setApprover("")
+	a.gate.Do(in, func(approver pos.Staff) error {
+		if in.Audit == "" {
+			a.setApprover(approver.Name)
+		}
+		return act(approver)
+	})
 }
 
 // reprint prints sale's receipt again, when who is at the till may

@@ -82,6 +82,7 @@ func (a *App) LockNow() {
 	if a.login == nil || a.tillLocked {
 		return
 	}
+	a.setApprover("")
 	if err := a.deps.Login.Service.Lock(context.Background(), a.cashier); err != nil {
 		a.deps.Log.Error("audit lock", "err", err)
 	}
@@ -99,6 +100,7 @@ func (a *App) loggedIn(s pos.Staff) {
 		}
 	}
 	a.cashier = s
+	a.setApprover("")
 	a.tillLocked = false
 	a.win.Canvas().SetOnTypedRune(nil)
 	a.touch()
