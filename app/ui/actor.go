@@ -3,11 +3,7 @@ package ui
 import (
 	"context"
 	"sync"
-	"time"
 
-	"fyne.io/fyne/v2/container"
-
-	"zhanggui/app/ui/auditlog"
 	"zhanggui/pos"
 )
 
@@ -48,23 +44,3 @@ func (a *App) takeApprover() string {
 	a.approval.name = ""
 	return name
 }
-
-// addAuditTab adds the audit log for those allowed to see it
-// (pos.ActAuditView: the owner, and by default the manager and the
-// accountant).
-func (a *App) addAuditTab(items []*container.TabItem) []*container.TabItem {
-	a.auditlog = nil
-	d := a.deps.Audit
-	if d.Events == nil || a.permissions().Decide(a.cashier.Role, pos.ActAuditView) != pos.Allow {
-		return items
-	}
-	if d.Location == nil {
-		d.Location = func() *time.Location { return a.settings.Location() }
-	}
-	a.auditlog = auditlog.New(d)
-	return append(items, container.NewTabItem(auditlog.Title(), a.auditlog.Content))
-}
-
-// permissions is the permission table the screens gate by. Until the
-// stored table is wired (issue 10, staff), the defaults.
-func (a *App) permissions() pos.Permissions { return pos.DefaultPermissions() }

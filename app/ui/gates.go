@@ -12,6 +12,9 @@ import (
 // newGate builds the gate every gated action passes (app/ui/approve).
 func (a *App) newGate() *approve.Gate {
 	d := a.deps.Approve
+	if s, ok := a.deps.Login.Service.(approve.Staffing); ok && d.Staff == nil {
+		d.Staff = s // the stored permission table, as every screen reads it
+	}
 	if d.NewID == nil {
 		d.NewID = a.deps.NewID
 	}

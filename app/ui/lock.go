@@ -92,6 +92,9 @@ func (a *App) LockNow() {
 // loggedIn takes s on duty; someone other than who locked is a switch,
 // audited, and the sale in progress keeps the cashier who rang it up.
 func (a *App) loggedIn(s pos.Staff) {
+	if a.refuseTrainee(s) {
+		return
+	}
 	prev := a.cashier
 	if prev.ID != 0 && prev.ID != s.ID {
 		a.switchCart(prev)
@@ -105,9 +108,10 @@ func (a *App) loggedIn(s pos.Staff) {
 	a.win.Canvas().SetOnTypedRune(nil)
 	a.touch()
 	a.showTitle()
+	a.retab()
 	a.win.SetContent(a.main)
-	a.tabs.SelectIndex(0)
 	a.win.Canvas().Focus(a.checkout.scan)
+	a.landingTab()
 }
 
 // switchCart stamps the sale in progress with prev, who rang it up.
@@ -176,8 +180,7 @@ func (a *App) newStaffTab() *staffTab {
 func (a *App) showStaffTab() {
 	t := a.staffs
 	t.box.RemoveAll()
-	p, err := a.deps.Login.Service.Permissions(context.Background())
-	if err != nil || p.Decide(a.cashier.Role, pos.ActStaff) != pos.Allow {
+	if a.permissions().Decide(a.cashier.Role, pos.ActStaff) != pos.Allow {
 		msg := widget.NewLabel(T("Only the owner (or whom the permission table allows) manages staff."))
 		msg.Wrapping = fyne.TextWrapWord
 		t.box.Add(msg)
@@ -190,5 +193,5 @@ func (a *App) showStaffTab() {
 
 // StaffTabShowsAdmin tells whether the staff tab shows the admin screen.
 func (a *App) StaffTabShowsAdmin() bool {
-	return a.staffs != nil && len(a.staffs.box.Objects) == 1 && a.staffs.box.Objects[0] == a.staffAdmin.Content()
+	return a.staffs != nil && a.tabOf(a.staffs.box) != nil && len(a.staffs.box.Objects) == 1 && a.staffs.box.Objects[0] == a.staffAdmin.Content()
 }

@@ -9,7 +9,8 @@ import (
 // ShiftDeps are the shift tab's (app/ui/shift); a nil Store hides it.
 type ShiftDeps struct {
 	Store shift.Store
-	// Permissions is the shop's permission table; nil: the defaults.
+	// Permissions is the shop's permission table; nil: the staff
+	// service's (App.permissions).
 	Permissions func() pos.Permissions
 	// Approve shows the approval sheet; nil refuses what needs approval.
 	Approve func(req shift.ApprovalRequest) (approvalID string, ok bool)
@@ -24,11 +25,11 @@ func newShiftScreen(a *App) *shift.Screen {
 	}
 	perms := d.Permissions
 	if perms == nil {
-		perms = pos.DefaultPermissions
+		perms = a.permissions
 	}
 	return shift.New(shift.Deps{
 		Store: d.Store, Window: a.win, Permissions: perms, Approve: d.Approve, NewID: a.deps.NewID,
-		Who:      func() pos.Staff { return a.cashier },
+		Who:      a.Who,
 		Settings: func() pos.Settings { return a.settings },
 		Print:    a.printDoc,
 	})
