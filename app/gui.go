@@ -171,6 +171,7 @@ func newDeps(ctx context.Context, db *storage.DB, log *slog.Logger) (ui.Deps, fu
 		ExportProducts: reports.ExportProductsFile,
 		WriteTemplate:  writeTemplateFile,
 		Backup:         db.Backup,
+		AppendAudit:    db.AppendAudit,
 		Shifts:         ui.ShiftDeps{Store: db}, // Permissions and Approve: the staff and approvals parts
 		NewID:          newID,
 		Now:            time.Now,
