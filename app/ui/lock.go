@@ -49,6 +49,9 @@ func (a *App) startLocked() {
 // loginDeps are the staff screens' deps, with the till's printer.
 func (a *App) loginDeps() staffui.Deps {
 	d := a.deps.Login
+	if d.Service != nil {
+		d.Service = savedHook{Service: d.Service, saved: a.permissionsSaved}
+	}
 	if d.Now == nil {
 		d.Now = a.deps.Now
 	}

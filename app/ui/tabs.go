@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"zhanggui/app/ui/auditlog"
+	staffui "zhanggui/app/ui/staff"
 	"zhanggui/pos"
 )
 
@@ -97,6 +98,33 @@ func (a *App) retab() {
 		a.staffs.box.RemoveAll() // the admin screen is filled when the tab is selected, for who selects it
 	}
 	a.tabs.SetItems(a.tabItems())
+}
+
+// permissionsSaved shows the tabs the edited table gives who is at the
+// till, staying on the tab shown (the permission editor's).
+func (a *App) permissionsSaved() {
+	shown := a.tabs.Selected()
+	a.tabs.SetItems(a.tabItems())
+	if shown != nil {
+		if it := a.tabOf(shown.Content); it != nil {
+			a.tabs.Select(it)
+		}
+	}
+}
+
+// savedHook is the staff service of the staff screens: a saved permission
+// table reshows the tabs.
+type savedHook struct {
+	staffui.Service
+	saved func()
+}
+
+func (h savedHook) SavePermissions(ctx context.Context, by pos.Staff, p pos.Permissions) error {
+	err := h.Service.SavePermissions(ctx, by, p)
+	if err == nil {
+		h.saved()
+	}
+	return err
 }
 
 // tabOf is the tab showing c, or nil when it is not shown.

@@ -121,3 +121,37 @@ func TestTraineeRefusedOnLiveTill(t *testing.T) {
 	}
 	loginAs(t, f.app, 1, ownerPIN) // the till still opens for the others
 }
+
+// A saved permission table counts at once for who is at the till: a
+// manager the owner lets manage staff takes the audit log from managers,
+// and the audit tab goes while the staff tab stays shown.
+func TestSavedTableReshowsTabs(t *testing.T) {
+	f := newFixture(t)
+	m := addMember(t, f, "赵店长", pos.RoleManager, "582731")
+	f.app.deps.Audit = auditlog.Deps{Events: f.db.AuditEvents,
+		Verify: func(ctx context.Context) (pos.AuditVerification, error) { return f.db.VerifyAudit(ctx, 1) }}
+	f.app.build()
+	ed := staffui.NewPermissionEditor(f.app.loginDeps(), f.app.Who)
+	ed.Reload()
+	ed.Set(pos.ActStaff, pos.RoleManager, pos.Allow)
+	ed.Save()
+	f.ctrlL(t)
+	loginAs(t, f.app, m.ID, "582731")
+	if auditTab(f.app) < 0 || f.app.tabOf(f.app.staffs.box) == nil {
+		t.Fatal("the manager lacks the audit or the staff tab")
+	}
+	f.app.tabs.Select(f.app.tabOf(f.app.staffs.box))
+	ed = staffui.NewPermissionEditor(f.app.loginDeps(), f.app.Who)
+	ed.Reload()
+	ed.Set(pos.ActAuditView, pos.RoleManager, pos.Deny)
+	ed.Save()
+	if ed.Message() != staffui.T("Permission table saved") {
+		t.Fatalf("the manager's edit: %q", ed.Message())
+	}
+	if auditTab(f.app) >= 0 {
+		t.Error("the audit tab stays after the manager's own role lost it")
+	}
+	if f.app.tabs.Selected().Content != f.app.staffs.box {
+		t.Errorf("the till left the staff tab for %q", f.app.tabs.Selected().Text)
+	}
+}
