@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"sync"
+	"time"
 
 	"zhanggui/pos"
 )
@@ -22,17 +23,20 @@ func (a *App) actx() context.Context {
 // approved holds the approver of the gated action under way whose own
 // store call writes its audit event (a refund, the settings, the channel
 // keys, the catalogue, a restore): the next actx hands it to that call
-// (pos.WithApprover), once. The next gated action, a lock and a login
-// clear it. A mutex: a refund calls actx from its own goroutine.
+// (pos.WithApprover), once, within the approval's two minutes. The next
+// gated action, a key at the checkout (touch), a lock and a login clear
+// it, so an action given up (a dialog cancelled) leaves nothing for the
+// next sale. A mutex: a refund calls actx from its own goroutine.
 type approved struct {
 	mu   sync.Mutex
 	name string
+	at   time.Time
 }
 
 // setApprover notes name (or none) as the approver of what comes next.
 func (a *App) setApprover(name string) {
 	a.approval.mu.Lock()
-	a.approval.name = name
+	a.approval.name, a.approval.at = name, a.deps.Now()
 	a.approval.mu.Unlock()
 }
 
@@ -42,5 +46,8 @@ func (a *App) takeApprover() string {
 	defer a.approval.mu.Unlock()
 	name := a.approval.name
 	a.approval.name = ""
+	if name == "" || a.deps.Now().Sub(a.approval.at) > pos.ApprovalMaxAge {
+		return ""
+	}
 	return name
 }

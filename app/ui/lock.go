@@ -136,7 +136,10 @@ func (a *App) saleCashier(cart *pos.Cart) string {
 }
 
 // touch notes activity at the till, which puts off the idle lock.
-func (a *App) touch() { a.lastActive = a.deps.Now() }
+func (a *App) touch() {
+	a.lastActive = a.deps.Now()
+	a.setApprover("") // an approved action given up approves nothing after
+}
 
 // CheckIdle locks the till when nobody has used it for the permission
 // table's idle minutes (0: never).

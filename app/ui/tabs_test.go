@@ -155,3 +155,16 @@ func TestSavedTableReshowsTabs(t *testing.T) {
 		t.Errorf("the till left the staff tab for %q", f.app.tabs.Selected().Text)
 	}
 }
+
+// An approver noted for an action that was then given up (its dialog
+// cancelled) is not written on the next sale: a key at the checkout
+// forgets it.
+func TestGivenUpApprovalNamesNoSale(t *testing.T) {
+	f := newFixture(t)
+	f.app.setApprover("店长") // as an approved catalogue edit whose dialog was cancelled
+	s := f.payCash(t, 10, 0, "100", testProducts[0].Barcode)
+	evs, err := f.db.AuditEvents(context.Background(), pos.AuditFilter{Kind: pos.AuditSale})
+	if err != nil || len(evs) != 1 || evs[0].Subject != s.ID || evs[0].Approver != "" {
+		t.Errorf("the sale's audit event %+v, %v; want one with no approver", evs, err)
+	}
+}
