@@ -172,7 +172,7 @@ func newDeps(ctx context.Context, db *storage.DB, log *slog.Logger) (ui.Deps, fu
 		WriteTemplate:  writeTemplateFile,
 		Backup:         db.Backup,
 		AppendAudit:    db.AppendAudit,
-		Shifts:         ui.ShiftDeps{Store: db}, // Permissions and Approve: the staff and approvals parts
+		Shifts:         ui.ShiftDeps{Store: db}, // Approve nil: the till's gate (ui shiftApprove)
 		NewID:          newID,
 		Now:            time.Now,
 		Log:            log,
