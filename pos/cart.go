@@ -43,6 +43,9 @@ type CartLine struct {
 	ByWeight  bool      `json:"by_weight,omitempty"`
 	Qty       Qty       `json:"qty"`
 	Discount  Discount  `json:"discount"`
+	// Override is the unit price set by hand (改价, pos/override.go); 0 for
+	// none. Price stays the catalogue's: the old price the receipt shows.
+	Override money.Fen `json:"override,omitempty"`
 }
 
 // Cart is a sale in progress. Its exported fields are what is saved so that
@@ -59,7 +62,7 @@ type Cart struct {
 }
 
 // Add puts qty of p in the cart. Scanning a product already on a line adds to
-// that line, unless the line has its own discount.
+// that line, unless the line has its own discount or price.
 func (c *Cart) Add(p Product, qty Qty) error {
 	if !p.Active {
 		return Errorf(CodeInvalid, "pos: add %s: %w", p.Barcode, ErrInactive)
@@ -69,7 +72,7 @@ func (c *Cart) Add(p Product, qty Qty) error {
 	}
 	for i := range c.Lines {
 		l := &c.Lines[i]
-		if l.ProductID == p.ID && l.Barcode == p.Barcode && l.Discount.IsZero() {
+		if l.ProductID == p.ID && l.Barcode == p.Barcode && l.Discount.IsZero() && l.Override == 0 {
 			return c.SetQty(i, l.Qty+qty)
 		}
 	}
@@ -152,7 +155,8 @@ func (c *Cart) SetDiscount(d Discount) error {
 // PricedLine is a cart line with its money worked out.
 type PricedLine struct {
 	CartLine
-	UnitPrice    money.Fen // Price, or the member price
+	UnitPrice    money.Fen // Price, or the member price, or the override
+	OldPrice     money.Fen // the catalogue price an override replaced; 0 for none
 	Gross        money.Fen // UnitPrice × Qty, rounded half up
 	LineDiscount money.Fen
 	OrderShare   money.Fen // this line's share of the order discount
@@ -175,12 +179,12 @@ func (c *Cart) Totals() Totals {
 	nets := make([]money.Fen, len(c.Lines))
 	var sumNet money.Fen
 	for i, l := range c.Lines {
-		unit := l.Price
-		if c.Member && l.Member > 0 {
-			unit = l.Member
-		}
+		unit := l.unitPrice(c.Member)
 		gross := money.MulQty(unit, int64(l.Qty))
 		pl := PricedLine{CartLine: l, UnitPrice: unit, Gross: gross, LineDiscount: l.Discount.off(gross)}
+		if l.Override > 0 {
+			pl.OldPrice = l.CataloguePrice(c.Member)
+		}
 		nets[i] = gross - pl.LineDiscount
 		sumNet += nets[i]
 		t.Lines[i] = pl

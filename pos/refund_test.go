@@ -37,3 +37,31 @@ func TestRefunds(t *testing.T) {
 		t.Error("a zero refund was accepted")
 	}
 }
+
+// A WeChat tender refunded in cash: booked to the drawer, no provider
+// payment named, and it counts against the WeChat tender.
+func TestCashRefundOfWalletTender(t *testing.T) {
+	s := &pos.Sale{ID: "s1", No: "n1", Total: 1000, Tenders: []pos.Tender{
+		{Kind: pos.TenderWechat, Amount: 1000, PaymentID: "p1"}}}
+	r, err := pos.NewCashRefund(s, 0, 400, nil, "r1", "no network", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != pos.TenderCash || r.PaymentID != "" || r.Tender != 0 || !r.OtherTender(s) {
+		t.Fatalf("refund %+v", r)
+	}
+	r, err = r.Done("e1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bal := ledger.Balances([]ledger.Entry{r.Entry})
+	if bal[ledger.Cash] != -400 || bal[ledger.Refunds] != 400 || len(bal) != 2 {
+		t.Errorf("balances %v: want the drawer credited, refunds debited", bal)
+	}
+	if left := pos.Refundable(s, 0, []pos.Refund{r}); left != 600 {
+		t.Errorf("refundable after it %v, want 6.00", left)
+	}
+	if _, err := pos.NewCashRefund(s, 0, 601, []pos.Refund{r}, "r2", "", at); !errors.Is(err, pos.ErrOverRefund) {
+		t.Errorf("over-refund in cash: %v", err)
+	}
+}

@@ -106,6 +106,7 @@ type Line struct {
 	Category  string
 	Qty       Qty
 	UnitPrice money.Fen
+	OldPrice  money.Fen // the catalogue price a price override replaced; 0 for none
 	Gross     money.Fen
 	Discount  money.Fen // line discount plus its share of the order discount
 	Amount    money.Fen // Gross − Discount
@@ -159,7 +160,7 @@ func (c *Cart) Checkout(in Checkout) (*Sale, error) {
 		Tenders: in.Tenders}
 	for _, pl := range t.Lines {
 		s.Lines = append(s.Lines, Line{ProductID: pl.ProductID, Barcode: pl.Barcode, Name: pl.Name,
-			Unit: pl.Unit, Category: pl.Category, Qty: pl.Qty, UnitPrice: pl.UnitPrice, Gross: pl.Gross,
+			Unit: pl.Unit, Category: pl.Category, Qty: pl.Qty, UnitPrice: pl.UnitPrice, OldPrice: pl.OldPrice, Gross: pl.Gross,
 			Discount: pl.LineDiscount + pl.OrderShare, Amount: pl.Amount})
 	}
 	var paid money.Fen

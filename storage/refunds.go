@@ -93,18 +93,21 @@ func checkRefundable(ctx context.Context, tx *tx, r pos.Refund) error {
 	if refunded > paid {
 		return pos.Errorf(pos.CodeInvalid, "refunds %v of a tender of %v: %w", refunded, paid, pos.ErrOverRefund)
 	}
-	if r.Kind != pos.TenderCard || r.State != pos.RefundPending {
+	if r.State == pos.RefundFailed || r.Kind != pos.TenderCard && r.PaymentID != "" || r.Kind == pos.TenderCard && r.State != pos.RefundPending {
 		return nil
 	}
 	// An offline card payment the acquirer refused at upload was never
-	// paid, and is written off: there is nothing to give back.
+	// paid, and is written off: there is nothing to give back, through the
+	// card nor in cash (a card tender refunded in cash names no payment:
+	// the tender does).
 	var declined int
-	const qd = `SELECT count(*) FROM card_captures WHERE payment_id = ? AND state = 'declined'`
-	if err := tx.QueryRowContext(ctx, qd, r.PaymentID).Scan(&declined); err != nil {
+	const qd = `SELECT count(*) FROM card_captures c JOIN tenders t ON t.payment_id = c.payment_id
+		WHERE t.sale_id = ? AND t.line_no = ? AND t.payment_id <> '' AND c.state = 'declined'`
+	if err := tx.QueryRowContext(ctx, qd, r.SaleID, r.Tender).Scan(&declined); err != nil {
 		return classify(err)
 	}
 	if declined > 0 {
-		return pos.Errorf(pos.CodeInvalid, "refund of card payment %s: %w", r.PaymentID, pos.ErrCardWrittenOff)
+		return pos.Errorf(pos.CodeInvalid, "refund of sale %s tender %d: %w", r.SaleID, r.Tender, pos.ErrCardWrittenOff)
 	}
 	return nil
 }

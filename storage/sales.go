@@ -75,12 +75,30 @@ func auditSale(ctx context.Context, tx *tx, s *pos.Sale) error {
 	for i, t := range s.Tenders {
 		tenders[i] = map[string]any{"kind": string(t.Kind), "amount_fen": int64(t.Amount), "payment": t.PaymentID}
 	}
+	data := map[string]any{"no": s.No, "lines": len(s.Lines), "total_fen": int64(s.Total),
+		"discount_fen": int64(s.Discount), "training": s.Training, "tenders": tenders}
+	if o := overriddenLines(s); len(o) > 0 {
+		data["price_overrides"] = o
+	}
 	_, err := appendAudit(ctx, tx, pos.AuditEvent{
 		Actor: firstOf(s.Cashier, pos.ActorOf(ctx), pos.ActorSystem), Kind: pos.AuditSale, Subject: s.ID,
-		Data: pos.AuditData(map[string]any{"no": s.No, "lines": len(s.Lines), "total_fen": int64(s.Total),
-			"discount_fen": int64(s.Discount), "training": s.Training, "tenders": tenders}),
+		Data: pos.AuditData(data),
 	})
 	return err
+}
+
+// overriddenLines lists the sale's lines sold at a price set by hand: the
+// price_override events of the cart name who set it and who approved it;
+// the sale's own event ties them to what was sold.
+func overriddenLines(s *pos.Sale) []any {
+	var out []any
+	for i, l := range s.Lines {
+		if l.OldPrice > 0 {
+			out = append(out, map[string]any{"line": i, "name": l.Name, "old_fen": int64(l.OldPrice),
+				"new_fen": int64(l.UnitPrice)})
+		}
+	}
+	return out
 }
 
 // paymentsTendered refuses a sale that leaves out a succeeded payment of
@@ -156,11 +174,11 @@ func insertSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) er
 
 func insertLines(ctx context.Context, tx *tx, s *pos.Sale) error {
 	const q = `INSERT INTO sale_lines (sale_id, line_no, product_id, barcode, name, unit, category,
-		qty_milli, unit_price_fen, gross_fen, discount_fen, amount_fen)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		qty_milli, unit_price_fen, gross_fen, discount_fen, amount_fen, old_price_fen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	for i, l := range s.Lines {
 		_, err := tx.ExecContext(ctx, q, s.ID, i, l.ProductID, l.Barcode, l.Name, l.Unit, l.Category,
-			int64(l.Qty), int64(l.UnitPrice), int64(l.Gross), int64(l.Discount), int64(l.Amount))
+			int64(l.Qty), int64(l.UnitPrice), int64(l.Gross), int64(l.Discount), int64(l.Amount), int64(l.OldPrice))
 		if err != nil {
 			return fmt.Errorf("line %d: %w", i, classify(err))
 		}

@@ -177,7 +177,7 @@ func jsonArray(keys []string) string {
 
 func readLines(ctx context.Context, q querier, saleIDs string, bySale map[string]*pos.Sale) error {
 	const sq = `SELECT sale_id, product_id, barcode, name, unit, category, qty_milli, unit_price_fen,
-		gross_fen, discount_fen, amount_fen FROM sale_lines
+		gross_fen, discount_fen, amount_fen, old_price_fen FROM sale_lines
 		WHERE sale_id IN (SELECT value FROM json_each(?)) ORDER BY sale_id, line_no`
 	rows, err := q.QueryContext(ctx, sq, saleIDs)
 	if err != nil {
@@ -188,7 +188,7 @@ func readLines(ctx context.Context, q querier, saleIDs string, bySale map[string
 		var id string
 		var l pos.Line
 		err := rows.Scan(&id, &l.ProductID, &l.Barcode, &l.Name, &l.Unit, &l.Category, &l.Qty,
-			&l.UnitPrice, &l.Gross, &l.Discount, &l.Amount)
+			&l.UnitPrice, &l.Gross, &l.Discount, &l.Amount, &l.OldPrice)
 		if err != nil {
 			return fmt.Errorf("lines: %w", classify(err))
 		}

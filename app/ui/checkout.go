@@ -64,6 +64,7 @@ func (s *checkoutScreen) build() {
 	s.scan.OnChanged = s.onSearch
 	s.scan.onKey = s.onKey
 	s.scan.onRune = s.onRune
+	s.scan.onCtrl = map[fyne.KeyName]func(){fyne.KeyP: s.onPriceOverride}
 	s.scan.scanTab = s.app.settings.ScanSuffix == "tab" // the gun ends codes with Tab: it submits
 
 	s.resultList = widget.NewList(func() int { return len(s.results) }, resultRow, s.updateResult)
@@ -112,6 +113,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F3", "Quantity", s.onQtyDialog),
 		keyButton("F4", "Line discount", s.onLineDiscount),
 		keyButton("F5", "Order discount", s.onOrderDiscount),
+		keyButton("Ctrl+P", "Change price", s.onPriceOverride),
 		keyButton("Del", "Remove line", s.onRemove),
 		keyButton("F8", "Clear sale", s.onClear),
 		keyButton("F6", "Hold", s.onHold),
@@ -119,7 +121,7 @@ func (s *checkoutScreen) layout() fyne.CanvasObject {
 		keyButton("F10", "Reprint", s.onReprint),
 		keyButton("F2", "Search", func() { s.app.win.Canvas().Focus(s.scan) }),
 	)
-	hint := widget.NewLabel(T("+/- change quantity · Up/Down select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
+	hint := widget.NewLabel(T("+/- change quantity · Up/Down select line · Ctrl+P change price · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens"))
 	hint.Wrapping = fyne.TextWrapWord
 	// The keys stay at the bottom, where the hand finds them, whatever the
 	// sale shows above them; the panel scrolls rather than grow the window
@@ -181,7 +183,7 @@ func (s *checkoutScreen) updateLine(i widget.ListItemID, o fyne.CanvasObject) {
 	l := t.Lines[i]
 	c := o.(*fyne.Container)
 	cells := []string{
-		fmt.Sprint(i + 1), l.Name, l.Qty.String() + " " + l.Unit, l.UnitPrice.String(),
+		fmt.Sprint(i + 1), l.Name, l.Qty.String() + " " + l.Unit, linePrice(l.UnitPrice, l.OldPrice),
 		discountText(l.LineDiscount + l.OrderShare), l.Amount.String(),
 	}
 	for j, text := range cells {
@@ -189,6 +191,15 @@ func (s *checkoutScreen) updateLine(i widget.ListItemID, o fyne.CanvasObject) {
 		lb.TextStyle.Bold = i == s.selected
 		lb.SetText(text)
 	}
+}
+
+// linePrice is a line's unit price, with the catalogue price an override
+// replaced.
+func linePrice(unit, old money.Fen) string {
+	if old == 0 {
+		return unit.String()
+	}
+	return Tf("%s (was %s)", unit.String(), old.String())
 }
 
 func discountText(f money.Fen) string {

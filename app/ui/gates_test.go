@@ -198,7 +198,7 @@ func TestCashierRefundGated(t *testing.T) {
 	waitPayment(t, f)
 	o := f.app.orders
 	o.reload()
-	o.open(o.shown[0])
+	scanReceipt(o, o.shown[0].No) // the customer brought the receipt
 	o.onRefund()
 	d := o.refund
 	d.amount.SetText("5.00")
@@ -236,4 +236,11 @@ func TestCashierRefundGated(t *testing.T) {
 	if f.app.gate.Sheet != nil || !strings.Contains(f.app.refusal, "无此权限") || charged(sim) != 250 {
 		t.Errorf("an old sale's refund by a cashier: sheet %v, refusal %q, charged %v", f.app.gate.Sheet, f.app.refusal, charged(sim))
 	}
+}
+
+// scanReceipt scans an order's receipt (its QR code is the order number)
+// into the orders screen's search, which opens the order.
+func scanReceipt(o *ordersScreen, no string) {
+	o.search.SetText(no)
+	o.onSearchSubmit(no)
 }

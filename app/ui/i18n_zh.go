@@ -65,7 +65,7 @@ var zhCN = map[string]string{
 	"Resume":         "取单",
 	"Reprint":        "重打小票",
 	"Search":         "搜索",
-	"+/- change quantity · Up/Down select line · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens": "+/- 增减数量 · 上/下键 选择行 · 金额+F9/F11 分笔收款 · Esc 清除输入 · Ctrl+1…9 切换页面",
+	"+/- change quantity · Up/Down select line · Ctrl+P change price · amount + F9/F11 pays part · Esc clear input · Ctrl+1…9 switch screens": "+/- 增减数量 · 上/下键 选择行 · Ctrl+P 改价 · 金额+F9/F11 分笔收款 · Esc 清除输入 · Ctrl+1…9 切换页面",
 	"Weight of %s (%s)":                    "%s 的重量（%s）",
 	"Quantity of %s (%s)":                  "%s 的数量（%s）",
 	"Discount on %s: 10%% · 9折 · 5 (yuan)": "%s 的折扣：10% · 9折 · 5（元）",

@@ -19,6 +19,7 @@ type keyEntry struct {
 	onRune func(rune) bool         // for +/- on an empty entry
 	onTab  func(int)               // Ctrl+1…9 switch screens
 	onLock func()                  // Ctrl+L locks the till
+	onCtrl map[fyne.KeyName]func() // the screen's own Ctrl+letter keys (Ctrl+P: change price)
 
 	// A field other than the scan field watches for barcode-gun bursts:
 	// a code scanned while it has the focus goes to onScanned, not into it.
@@ -56,6 +57,12 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 		}
 		if cs.KeyName == fyne.KeyL && e.onLock != nil {
 			e.onLock()
+			return
+		}
+	}
+	if cs, ok := s.(*desktop.CustomShortcut); ok && cs.Modifier == fyne.KeyModifierControl {
+		if f, ok := e.onCtrl[cs.KeyName]; ok {
+			f()
 			return
 		}
 	}

@@ -49,6 +49,7 @@ var sentinelMessages = []struct {
 	{pos.ErrBadQty, "Quantity must be a positive number, at most 3 decimals."},
 	{pos.ErrWholeQtyNeeded, "This item is sold by the piece: enter a whole number."},
 	{pos.ErrBadDiscount, "Discount examples: 10% · 9折 · 5 (yuan)."},
+	{pos.ErrBadPrice, "Price: an amount in yuan such as 12.50, more than 0 and at most 100 times the catalogue price. Nothing was changed."},
 	{pos.ErrUnderpaid, "The amount received is less than the amount due."},
 	{pos.ErrNoLine, "Select a line first (Up/Down keys)."},
 	{pos.ErrInactive, "This product is deactivated."},

@@ -39,6 +39,7 @@ func newOrdersScreen(a *App) *ordersScreen {
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(T("Order number or amount"))
 	s.search.OnChanged = func(string) { s.filter() }
+	s.search.OnSubmitted = s.onSearchSubmit
 	s.list = widget.NewList(func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
 			r, _ := row(columns{0.42, 0.18, 0.2, 0.2}, []fyne.TextAlign{fyne.TextAlignLeading,
@@ -153,6 +154,18 @@ func (s *ordersScreen) open(sale *pos.Sale) {
 		b.WriteString(refundsText(rs))
 	}
 	s.detail.SetText(b.String())
+}
+
+// onSearchSubmit opens the order whose receipt was scanned (its QR code is
+// the order number, the gun ends it with Enter) or whose number was typed
+// in full.
+func (s *ordersScreen) onSearchSubmit(text string) {
+	for _, sale := range s.shown {
+		if sale.No == strings.TrimSpace(text) {
+			s.open(sale)
+			return
+		}
+	}
 }
 
 func (s *ordersScreen) showError(err error) {

@@ -25,6 +25,9 @@ type PaymentService interface {
 	PayQR(ctx context.Context, saleID string, provider pos.Provider, amount money.Fen, update func(pos.Payment)) (pos.Payment, error)
 	Resolve(ctx context.Context, id string) (pos.Payment, error)
 	Refund(ctx context.Context, sale *pos.Sale, tender int, amount money.Fen, reason string) (pos.Refund, error)
+	// RefundInCash gives amount of the tender back from the drawer,
+	// whatever the tender was; nothing is asked of a provider.
+	RefundInCash(ctx context.Context, sale *pos.Sale, tender int, amount money.Fen, reason string) (pos.Refund, error)
 }
 
 // payDialog shows one payment in progress: what the customer must do, a

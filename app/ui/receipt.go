@@ -32,6 +32,9 @@ func receiptDoc(s *pos.Sale, st pos.Settings) printer.Doc {
 	}
 	for _, l := range s.Lines {
 		d.Lines = append(d.Lines, printer.Line{Name: l.Name, Qty: l.Qty.String(), Price: l.UnitPrice.String(), Amount: l.Gross.String()})
+		if l.OldPrice > 0 { // a price set by hand: the catalogue's under it (no ¥: GBK-only printers lack it)
+			d.Lines = append(d.Lines, printer.Line{Name: Tf("  Old price %s", l.OldPrice.String())})
+		}
 	}
 	d.Totals = append(d.Totals, printer.Row{Label: T("Subtotal"), Value: s.Subtotal.String()})
 	if s.Discount > 0 {

@@ -183,6 +183,10 @@ func TestDeclinedAtUploadIsBookedAsALoss(t *testing.T) {
 	if _, err := svc.Refund(ctx, sale, 0, 100, "顾客退货"); !errors.Is(err, pos.ErrCardWrittenOff) {
 		t.Errorf("refund of a written-off card payment: %v", err)
 	}
+	// Nor is it given back in cash from the drawer.
+	if _, err := svc.RefundInCash(ctx, sale, 0, 100, "顾客要现金"); !errors.Is(err, pos.ErrCardWrittenOff) {
+		t.Errorf("cash refund of a written-off card payment: %v", err)
+	}
 	if rs, _ := e.db.Refunds(ctx, sale.ID); len(rs) != 0 {
 		t.Errorf("refunds saved: %+v", rs)
 	}

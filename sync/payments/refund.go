@@ -46,6 +46,26 @@ func (s *Service) Refund(ctx context.Context, sale *pos.Sale, i int, amount mone
 	return s.settleRefund(context.WithoutCancel(ctx), s.Providers[p.Provider], r, p, true)
 }
 
+// RefundInCash returns amount of tender i of sale in cash from the drawer,
+// whatever the tender was (pos.NewCashRefund): booked at once like a cash
+// refund. A wallet or card payment it refunds stays as it was: nothing is
+// asked of the provider, and the reconciliation expects no refund of it.
+func (s *Service) RefundInCash(ctx context.Context, sale *pos.Sale, i int, amount money.Fen, reason string) (pos.Refund, error) {
+	prior, err := s.RefundStore.Refunds(ctx, sale.ID)
+	if err != nil {
+		return pos.Refund{}, err
+	}
+	r, err := pos.NewCashRefund(sale, i, amount, prior, s.NewID(), reason, s.Now())
+	if err != nil {
+		return r, err
+	}
+	r.Staff = pos.ActorOf(ctx)
+	if r, err = r.Done(s.NewID(), s.Now()); err != nil {
+		return r, err
+	}
+	return r, s.RefundStore.SaveRefund(ctx, r, nil)
+}
+
 // startRefund saves r as pending with its payment moved to refunding, one
 // booking at a time: the payment is read under the same lock endRefund
 // books under, or another refund of it ending meanwhile would have its
