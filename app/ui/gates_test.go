@@ -222,6 +222,18 @@ func TestCashierRefundGated(t *testing.T) {
 	if !strings.Contains(d.msg.Text, "已退款 ¥5.00") || charged(sim) != 250 {
 		t.Fatalf("after approval: %q, charged %v", d.msg.Text, charged(sim))
 	}
+	refunds := 0
+	for _, e := range f.audit(t) {
+		if e.Kind == pos.AuditRefund {
+			refunds++
+			if e.Actor != "收银员" || e.Approver != "店长" {
+				t.Errorf("refund event: actor %q approver %q, want 收银员 approved by 店长", e.Actor, e.Approver)
+			}
+		}
+	}
+	if refunds == 0 {
+		t.Error("no refund audit event")
+	}
 
 	f.now = f.now.AddDate(0, 0, 2)
 	o.onRefund()
