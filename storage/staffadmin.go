@@ -176,6 +176,9 @@ func (a *StaffAuth) ResetLockout(ctx context.Context, by pos.Staff, id int64) er
 	if err != nil || !found {
 		return fmt.Errorf("storage: reset lockout of %d: %w", id, pos.ErrNotPermitted)
 	}
+	if err := ownerRule(by, r.Staff, r.Staff); err != nil {
+		return err // the owner's lockout is the owner's (the recovery code)
+	}
 	if _, err := t.ExecContext(ctx, `UPDATE staff SET failures = 0, locked_until = '', locked_for_good = 0 WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("storage: reset lockout: %w", classify(err))
 	}

@@ -14,6 +14,8 @@ type pinPurpose string
 const (
 	forLogin    pinPurpose = "login"
 	forApproval pinPurpose = "approval"
+	// forApprovalTOTP is an authenticator code typed at the approval sheet.
+	forApprovalTOTP pinPurpose = "approval_totp"
 )
 
 // Login checks id's PIN at the login screen. A wrong PIN counts a failure
@@ -111,7 +113,10 @@ func (a *StaffAuth) commitRefusal(ctx context.Context, t *tx, till string, r sta
 
 // fail counts a wrong PIN and applies the lockout ladder.
 func (a *StaffAuth) fail(ctx context.Context, t *tx, till string, r staffRow, why pinPurpose) error {
-	n := r.failures + 1
+	n, reason := r.failures+1, "wrong_pin"
+	if why == forApprovalTOTP {
+		reason = "wrong_code"
+	}
 	wait, forGood := pos.LockoutAfter(n)
 	until := ""
 	if wait > 0 {
@@ -123,7 +128,7 @@ func (a *StaffAuth) fail(ctx context.Context, t *tx, till string, r staffRow, wh
 		return fmt.Errorf("storage: login: %w", classify(err))
 	}
 	evs := []pos.AuditEvent{{Till: till, Actor: r.Name, Kind: pos.AuditLoginFailed, Subject: staffSubject(r.ID),
-		Data: pos.AuditData(map[string]any{"for": string(why), "reason": "wrong_pin", "failures": n})}}
+		Data: pos.AuditData(map[string]any{"for": string(why), "reason": reason, "failures": n})}}
 	if wait > 0 || forGood {
 		evs = append(evs, pos.AuditEvent{Till: till, Actor: r.Name, Kind: pos.AuditLockout, Subject: staffSubject(r.ID),
 			Data: pos.AuditData(map[string]any{"failures": n, "until": until, "for_good": forGood})})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -48,6 +49,9 @@ func (a *StaffAuth) EnrolTOTP(ctx context.Context, by pos.Staff, id int64) (stri
 	} else if by, err = a.authorize(ctx, t, by, pos.ActStaff); err != nil {
 		return "", err
 	}
+	if err := ownerRule(by, r.Staff, r.Staff); err != nil {
+		return "", err // only the owner enrols the owner's authenticator
+	}
 	if _, err := t.ExecContext(ctx, `UPDATE staff SET totp_key_id = ?, totp_nonce = ?, totp_sealed = ? WHERE id = ?`,
 		v.keyID, v.nonce, v.data, id); err != nil {
 		return "", fmt.Errorf("storage: enrol TOTP: %w", classify(err))
@@ -88,6 +92,45 @@ func (a *StaffAuth) TOTPSecret(ctx context.Context, id int64) ([]byte, error) {
 		return nil, fmt.Errorf("storage: TOTP secret: %w", err)
 	}
 	return []byte(plain), nil
+}
+
+// CheckTOTP checks the code member id's authenticator shows, for an
+// approval, with the login's lockout: a wrong code counts against that
+// member as a wrong PIN does and is audited (staff.login_failed, for
+// approval_totp); a member locked out is refused. It returns the member
+// and the code's time step.
+func (a *StaffAuth) CheckTOTP(ctx context.Context, id int64, code string) (pos.Staff, int64, error) {
+	secret, err := a.TOTPSecret(ctx, id)
+	if err != nil {
+		return pos.Staff{}, 0, err
+	}
+	till := a.till(ctx)
+	t, err := a.db.begin(ctx)
+	if err != nil {
+		return pos.Staff{}, 0, fmt.Errorf("storage: check TOTP: %w", err)
+	}
+	defer t.Rollback()
+	r, found, err := staffRowByID(ctx, t, id)
+	if err != nil {
+		return pos.Staff{}, 0, fmt.Errorf("storage: check TOTP: %w", err)
+	}
+	if !found || !r.Active {
+		return pos.Staff{}, 0, a.refuse(ctx, t, till, r, id, forApprovalTOTP)
+	}
+	if err := lockedOut(r, t.now); err != nil {
+		return pos.Staff{}, 0, a.commitRefusal(ctx, t, till, r, forApprovalTOTP, err)
+	}
+	step, bad := pos.VerifyTOTP(secret, code, t.now)
+	if bad != nil {
+		if err := a.fail(ctx, t, till, r, forApprovalTOTP); !errors.Is(err, pos.ErrWrongPIN) {
+			return pos.Staff{}, 0, err // locked out now, or the store failed
+		}
+		return pos.Staff{}, 0, bad
+	}
+	if err := a.succeed(ctx, t, till, r, forApprovalTOTP, "totp"); err != nil {
+		return pos.Staff{}, 0, err
+	}
+	return r.Staff, step, nil
 }
 
 // recoveryAlphabet leaves out letters read as digits (Crockford's base 32).

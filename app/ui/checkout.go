@@ -404,7 +404,13 @@ func (s *checkoutScreen) move(d int) {
 	}
 }
 
+// step adds d to the selected line's quantity (the +/- keys); a line
+// brought to zero is deleted through the line-delete gate, as Del does.
 func (s *checkoutScreen) step(d pos.Qty) {
+	if s.selected >= 0 && s.selected < len(s.cart.Lines) && s.cart.Lines[s.selected].Qty+d <= 0 {
+		s.onRemove()
+		return
+	}
 	s.change1(func() error { return s.cart.Step(s.selected, d) })
 }
 
@@ -432,7 +438,14 @@ func (s *checkoutScreen) onRemove() {
 	in := approve.Intent{Actions: []pos.Action{pos.ActLineDelete}, What: T("Delete a line"),
 		Subject: "cart:" + s.cart.ID, Detail: l.Name, Amount: s.cart.Totals().Lines[i].Amount,
 		Audit: pos.AuditLineDeleted, Data: map[string]any{"line": l.Name, "barcode": l.Barcode}}
-	s.app.gated(in, func(pos.Staff) error { return s.change1(func() error { return s.cart.Remove(i) }) })
+	s.app.gated(in, func(pos.Staff) error {
+		return s.change1(func() error {
+			if i >= len(s.cart.Lines) || s.cart.Lines[i].Barcode != l.Barcode || s.cart.Lines[i].ProductID != l.ProductID {
+				return pos.ErrNoLine // the cart changed while the approval was asked
+			}
+			return s.cart.Remove(i)
+		})
+	})
 }
 
 func (s *checkoutScreen) onClear() {

@@ -17,6 +17,7 @@ var zhGates = map[string]string{
 	"Not allowed":                     "无权限",
 	"You may not take payments at this till: a cashier logs in to sell (Ctrl+L).": "您无收款权限：请收银员登录后收款（Ctrl+L）。",
 	"%s is a trainee: trainees work in training mode only, not on the live till.": "%s 是实习生：实习生只能在培训模式下操作，不能使用正式收银。",
+	"A payment is in progress: the till locks once it ends.":                      "正在收款：收款结束后再锁屏。",
 }
 
 func init() { mergeZh("zhGates", zhGates) }

@@ -71,6 +71,7 @@ func (a *App) printSlip(title string, lines []string) error {
 
 func (a *App) showLogin(title string) {
 	a.tillLocked = true
+	a.closeOverlays()
 	a.win.Canvas().Unfocus()
 	a.login.Show(title, a.cashier.ID)
 	a.win.SetContent(a.login.Content())
@@ -83,6 +84,10 @@ func (a *App) showLogin(title string) {
 // sale rung up by another keeps its cashier.
 func (a *App) LockNow() {
 	if a.login == nil || a.tillLocked {
+		return
+	}
+	if a.charging() { // its dialog shows the outcome; locking would drop it
+		a.checkout.msg.SetText(T("A payment is in progress: the till locks once it ends."))
 		return
 	}
 	a.setApprover("")
@@ -200,4 +205,22 @@ func (a *App) showStaffTab() {
 // StaffTabShowsAdmin tells whether the staff tab shows the admin screen.
 func (a *App) StaffTabShowsAdmin() bool {
 	return a.staffs != nil && a.tabOf(a.staffs.box) != nil && len(a.staffs.box.Objects) == 1 && a.staffs.box.Objects[0] == a.staffAdmin.Content()
+}
+
+// charging tells whether a payment's dialog waits for its outcome (a code
+// or QR payment, a card charge): the till does not lock then, by key or
+// by the idle timer, which tries again later.
+func (a *App) charging() bool {
+	if a.paying != nil {
+		return true
+	}
+	if a.card == nil {
+		return false
+	}
+	select {
+	case <-a.card.done:
+		return false
+	default:
+		return true
+	}
 }

@@ -168,7 +168,7 @@ func (s *checkoutScreen) saleDone(sale *pos.Sale) {
 	s.change.Refresh()
 	s.lastInfo.SetText(Tf("Order %s · paid %s", sale.No, sale.Total.Yuan()))
 	s.scan.SetText("") // a code that failed before the payment is no business of the next customer
-	s.showError(s.app.printReceipt(sale))
+	s.showError(s.app.printSaleReceipt(sale))
 	s.refresh()
 	s.app.win.Canvas().Focus(s.scan)
 	if s.app.orders != nil {

@@ -48,7 +48,6 @@ func receiptDoc(s *pos.Sale, st pos.Settings) printer.Doc {
 		amount := t.Amount
 		if t.Kind == pos.TenderCash {
 			amount = t.Received
-			d.OpenDrawer = true
 		}
 		d.Tenders = append(d.Tenders, printer.Row{Label: T(tenderNames[t.Kind]), Value: amount.String()})
 		if t.Ref != "" {
@@ -66,13 +65,39 @@ func receiptText(s *pos.Sale, st pos.Settings) string {
 	return printer.EncodeText(receiptDoc(s, st), printer.Width(st.PaperWidth))
 }
 
-// printReceipt queues the sale's receipt. The sale is already saved: a
-// printer that is off or out of paper never loses it; the cashier reprints.
+// printSaleReceipt queues the receipt of a sale just paid, kicking the
+// drawer first when cash was taken. Only here: a reprint never opens the
+// drawer (that is ActDrawer's, see openDrawer).
+func (a *App) printSaleReceipt(s *pos.Sale) error {
+	return a.printSale(s, paidCash(s))
+}
+
+// printReceipt queues the sale's receipt again, without the drawer. The
+// sale is already saved: a printer that is off or out of paper never loses
+// it; the cashier reprints.
 func (a *App) printReceipt(s *pos.Sale) error {
+	return a.printSale(s, false)
+}
+
+// paidCash tells whether any of s's tenders is cash.
+func paidCash(s *pos.Sale) bool {
+	for _, t := range s.Tenders {
+		if t.Kind == pos.TenderCash {
+			return true
+		}
+	}
+	return false
+}
+
+// printSale encodes s's receipt and queues it, the drawer pulsed first when
+// drawer is set.
+func (a *App) printSale(s *pos.Sale, drawer bool) error {
 	if a.printer == nil {
 		return nil
 	}
-	job, err := printer.Encode(receiptDoc(s, a.settings), printer.Width(a.settings.PaperWidth))
+	d := receiptDoc(s, a.settings)
+	d.OpenDrawer = drawer
+	job, err := printer.Encode(d, printer.Width(a.settings.PaperWidth))
 	if err != nil {
 		return pos.Errorf(pos.CodeInternal, "ui: encode receipt %s: %w", s.No, err)
 	}

@@ -26,7 +26,10 @@ type Staffing interface {
 	// CheckPIN checks an approver's PIN with the login's lockout; a wrong
 	// one counts against that member.
 	CheckPIN(ctx context.Context, id int64, pin string) (pos.Staff, error)
-	TOTPSecret(ctx context.Context, id int64) ([]byte, error)
+	// CheckTOTP checks the code an approver's authenticator shows, with
+	// the same lockout: a wrong one counts against that member. It
+	// returns the code's time step.
+	CheckTOTP(ctx context.Context, id int64, code string) (pos.Staff, int64, error)
 	Permissions(ctx context.Context) (pos.Permissions, error)
 }
 
@@ -74,6 +77,14 @@ type Gate struct {
 	Sheet *Sheet // the approval sheet open, if any (tests drive it)
 
 	opened func(*Sheet) // tests: told when a sheet opens
+}
+
+// Cancel closes the open approval sheet, if any, as its Cancel button
+// does (the till locks: nothing is approved over the login screen).
+func (g *Gate) Cancel() {
+	if g.Sheet != nil {
+		g.Sheet.close()
+	}
 }
 
 // Do runs act when who may do in: at once when allowed, after an approval

@@ -237,17 +237,12 @@ func (s *Sheet) onCode() {
 	who := s.remote[i]
 	code := s.Code.Text
 	s.Code.SetText("")
-	secret, err := s.gate.Deps.Staff.TOTPSecret(context.Background(), who.ID)
+	approver, step, err := s.gate.Deps.Staff.CheckTOTP(context.Background(), who.ID, code)
 	if err != nil {
 		s.problem(err)
 		return
 	}
-	step, err := pos.VerifyTOTP(secret, code, s.gate.Deps.Now())
-	if err != nil {
-		s.problem(err)
-		return
-	}
-	s.approve(who, pos.MethodTOTP, step)
+	s.approve(approver, pos.MethodTOTP, step)
 }
 
 // approve records approver's approval and hands it on.
