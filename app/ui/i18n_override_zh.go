@@ -9,6 +9,8 @@ var zhOverride = map[string]string{
 	"%s (was %s)":                                 "%s（原%s）",
 	"  Old price %s":                              "  原价 %s",
 	"Price: an amount in yuan such as 12.50, more than 0 and at most 100 times the catalogue price. Nothing was changed.": "单价请输入金额（元），如 12.50：须大于 0，且不超过原价的 100 倍。未作任何修改。",
+	"That would make the sale cost more than ¥1,000,000,000: check the price and the quantity. Nothing was changed.":      "金额超过上限（¥1,000,000,000）：请核对单价和数量。未作任何修改。",
+	"Open a shift first (Shift screen), then take payments. The cart is kept.":                                            "请先开班（交班页）再收银。购物车已保留。",
 	"Give it back in cash from the drawer": "从钱箱退现金",
 	"Receipt":                              "小票",
 	"Not shown (found by search): a refund without receipt": "未出示（按搜索找到）：无单退货",

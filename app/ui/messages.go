@@ -49,6 +49,8 @@ var sentinelMessages = []struct {
 	{pos.ErrWholeQtyNeeded, "This item is sold by the piece: enter a whole number."},
 	{pos.ErrBadDiscount, "Discount examples: 10% · 9折 · 5 (yuan)."},
 	{pos.ErrBadPrice, "Price: an amount in yuan such as 12.50, more than 0 and at most 100 times the catalogue price. Nothing was changed."},
+	{pos.ErrAmountTooLarge, "That would make the sale cost more than ¥1,000,000,000: check the price and the quantity. Nothing was changed."},
+	{pos.ErrNoShift, "Open a shift first (Shift screen), then take payments. The cart is kept."},
 	{pos.ErrUnderpaid, "The amount received is less than the amount due."},
 	{pos.ErrNoLine, "Select a line first (Up/Down keys)."},
 	{pos.ErrInactive, "This product is deactivated."},
