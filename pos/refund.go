@@ -62,6 +62,11 @@ func Refunded(s *Sale, i int, prior []Refund) money.Fen {
 	return sum
 }
 
+// ErrCardCapturePending refuses a cash refund of an offline card payment
+// not yet uploaded: the acquirer may still refuse it, and the drawer would
+// have given back money that never came.
+var ErrCardCapturePending = Errorf(CodeInvalid, "pos: the offline card payment is not confirmed yet")
+
 // NewRefund starts a refund of amount from tender i of s.
 func NewRefund(s *Sale, i int, amount money.Fen, prior []Refund, id, reason string, at time.Time) (Refund, error) {
 	if i < 0 || i >= len(s.Tenders) {

@@ -100,14 +100,20 @@ func checkRefundable(ctx context.Context, tx *tx, r pos.Refund) error {
 	// paid, and is written off: there is nothing to give back, through the
 	// card nor in cash (a card tender refunded in cash names no payment:
 	// the tender does).
-	var declined int
-	const qd = `SELECT count(*) FROM card_captures c JOIN tenders t ON t.payment_id = c.payment_id
-		WHERE t.sale_id = ? AND t.line_no = ? AND t.payment_id <> '' AND c.state = 'declined'`
-	if err := tx.QueryRowContext(ctx, qd, r.SaleID, r.Tender).Scan(&declined); err != nil {
+	var declined, pending int
+	const qd = `SELECT count(*) FILTER (WHERE c.state = 'declined'), count(*) FILTER (WHERE c.state = 'pending')
+		FROM card_captures c JOIN tenders t ON t.payment_id = c.payment_id
+		WHERE t.sale_id = ? AND t.line_no = ? AND t.payment_id <> ''`
+	if err := tx.QueryRowContext(ctx, qd, r.SaleID, r.Tender).Scan(&declined, &pending); err != nil {
 		return classify(err)
 	}
 	if declined > 0 {
 		return pos.Errorf(pos.CodeInvalid, "refund of sale %s tender %d: %w", r.SaleID, r.Tender, pos.ErrCardWrittenOff)
+	}
+	// Nor is cash given back for a capture still waiting for its upload:
+	// the acquirer may yet refuse it.
+	if pending > 0 && r.Kind != pos.TenderCard {
+		return pos.Errorf(pos.CodeInvalid, "cash refund of sale %s tender %d: %w", r.SaleID, r.Tender, pos.ErrCardCapturePending)
 	}
 	return nil
 }

@@ -42,6 +42,7 @@ var sentinelMessages = []struct {
 	{pos.ErrOfflineCode, "Network down: payment codes need the network (single-use, cannot be charged later). Take cash."},
 	{pos.ErrEmptyCart, "The sale is empty. Scan an item first."},
 	{pos.ErrCardWrittenOff, "This offline card payment was refused at upload and written off as a loss: there is nothing to refund."},
+	{pos.ErrCardCapturePending, "This offline card payment is not confirmed by the bank yet: it cannot be refunded in cash until it is. Try again once the till is back online and has uploaded it."},
 	{pos.ErrPaymentArrived, "A payment for this sale arrived just now: nothing was booked. Check what is still due and take only that."},
 	{errSplitAmount, "An amount typed before F9 / F11 is the part that payment takes: more than 0, at most what is still due."},
 	{pos.ErrOfflineLimits, "Offline card limits: whole numbers, none negative, and one payment not above the total."},
