@@ -113,6 +113,17 @@ func TestShiftCloseRules(t *testing.T) {
 	if cur, err := db.CurrentShift(ctx); err != nil || cur.ID != sh.ID {
 		t.Fatalf("refused closes changed the shift: %+v, %v", cur, err)
 	}
+	// The refused recount is final: a count retyped to within the tolerance
+	// is refused, with or without a reason.
+	c.Recounted = far
+	exact := pos.Count{10: int64(exp / 10)}
+	for _, why := range []string{"", "数错了"} {
+		retyped := c
+		retyped.Counted, retyped.Reason = exact, why
+		if _, err := db.CloseShift(ctx, retyped, 500); !errors.Is(err, pos.ErrCountFinal) {
+			t.Fatalf("a count other than the final recount (reason %q): %v", why, err)
+		}
+	}
 	c.Reason = "顾客多给"
 	closed, err := db.CloseShift(ctx, c, 500)
 	must(t, err)
