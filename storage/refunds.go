@@ -42,6 +42,9 @@ func (db *DB) SaveRefundWithJobs(ctx context.Context, r pos.Refund, p *pos.Payme
 
 // saveRefund writes r, its entry when done, and p if not nil, inside tx.
 func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error {
+	if err := refundStart(ctx, tx, r.ID); err != nil {
+		return err
+	}
 	const q = `INSERT INTO refunds (id, sale_id, tender, payment_id, kind, amount_fen, state, reason, at, entry_id, staff)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, entry_id = excluded.entry_id`
@@ -68,6 +71,22 @@ func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error
 		return savePayment(ctx, tx, *p)
 	}
 	return nil
+}
+
+// refundStart refuses to start a refund (its first save) while no shift is
+// open in a shop that uses shifts. A refund already started may complete
+// at any time (the sweeper finishing a provider refund): it is booked in
+// the shift open then, which is the shift that started it, since a shift
+// cannot close while a refund is pending (closeBlockers).
+func refundStart(ctx context.Context, tx *tx, id string) error {
+	var started bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refunds WHERE id = ?)`, id).Scan(&started); err != nil {
+		return classify(err)
+	}
+	if started {
+		return nil
+	}
+	return requireShift(ctx, tx)
 }
 
 // auditRefund records the refund's new state in the audit chain, like
