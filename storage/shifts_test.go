@@ -313,3 +313,24 @@ func TestNothingOutsideShifts(t *testing.T) {
 		t.Fatalf("the next shift's figures %+v, %v; want the sale", f, err)
 	}
 }
+
+// A new payment is refused too when no shift is open: else the customer
+// would pay for a sale the store then refuses.
+func TestNoPaymentStartsOutsideShifts(t *testing.T) {
+	db := storagetest.NewDB(t)
+	p := pos.Payment{ID: "p1", SaleID: "cart1", Provider: pos.Alipay, Amount: 500, State: pos.PayUnknown,
+		Mode: pos.ModeCode, Created: storagetest.Epoch, Updated: storagetest.Epoch}
+	sh := openTestShift(t, db, "sh1")
+	must(t, db.SavePayment(ctx, p))
+	p.State = pos.PayFailed
+	must(t, db.SavePayment(ctx, p))
+	_, err := db.CloseShift(ctx, pos.ShiftClosing{ID: "c", ShiftID: sh.ID, By: "a", Counted: testFloat}, 1<<40)
+	must(t, err)
+	p.Reason = "late answer"
+	must(t, db.SavePayment(ctx, p)) // a payment already started still changes
+	p2 := p
+	p2.ID, p2.State = "p2", pos.PayUnknown
+	if err := db.SavePayment(ctx, p2); !errors.Is(err, pos.ErrNoShift) {
+		t.Fatalf("a new payment with no shift open: %v", err)
+	}
+}
