@@ -84,7 +84,7 @@ func TestUsageErrors(t *testing.T) {
 	data := t.TempDir()
 	for _, args := range [][]string{
 		{"--bogus"}, {"help", "no-such"}, {"help", "a", "b"}, {"version", "x"}, {"gui", "x"},
-		{"import-products"}, {"export-products", "a", "b"}, {"backup"}, {"restore"},
+		{"import-products"}, {"export-products", "a", "b"}, {"export-products", "products.csv"}, {"backup"}, {"restore"},
 		{"report"}, {"report", "--date", "2026-11-25"}, {"report", "--bogus"},
 		{"bills"}, {"bills", "export"}, {"bills", "import", "--provider", "alipay"}, {"resolve"},
 		{"decode"}, {"decode", "--bogus", "a.png"}, {"card-read", "extra"}, {"card-read", "--timeout", "0s"},

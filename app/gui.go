@@ -172,7 +172,8 @@ func newDeps(ctx context.Context, db *storage.DB, log *slog.Logger) (ui.Deps, fu
 		ExportProducts: reports.ExportProductsFile,
 		WriteTemplate:  writeTemplateFile,
 		Backup:         db.Backup,
-		Shifts:         ui.ShiftDeps{Store: db}, // Permissions and Approve: the staff and approvals parts
+		AppendAudit:    db.AppendAudit,
+		Shifts:         ui.ShiftDeps{Store: db}, // Approve nil: the till's gate (ui shiftApprove)
 		NewID:          newID,
 		Now:            time.Now,
 		Log:            log,

@@ -108,6 +108,11 @@ func runExportProducts(e *env, args []string) int {
 	if len(args) != 1 {
 		return e.usageError("name one file, not %q", args)
 	}
+	if !strings.EqualFold(filepath.Ext(args[0]), ".xlsx") {
+		// the export is always a workbook: a .csv name would hide that
+		// until the file is imported again
+		return e.usageError("the catalogue is exported as an Excel workbook: name a .xlsx file, not %q", args[0])
+	}
 	return withDB(e, func(ctx context.Context, db *storage.DB) error {
 		ps, err := db.Products(ctx)
 		if err != nil {

@@ -22,3 +22,19 @@ func ActorOf(ctx context.Context) string {
 // ActorSystem is the Actor of events no person caused: the sweeper
 // resolving a payment, a scheduled backup.
 const ActorSystem = "system"
+
+// approverKey carries the approving staff member's name in a context.
+type approverKey struct{}
+
+// WithApprover returns ctx carrying who approved the action done under it
+// (a manager's name as on receipts). The store writes it as the Approver
+// of the audit events of what it saves under that context.
+func WithApprover(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, approverKey{}, name)
+}
+
+// ApproverOf is the name WithApprover put in ctx, or "" when none.
+func ApproverOf(ctx context.Context) string {
+	name, _ := ctx.Value(approverKey{}).(string)
+	return name
+}

@@ -12,7 +12,8 @@ import (
 // appendAudit adds ev to the audit chain inside tx, after the current head:
 // seq = head + 1, Prev = the head's hash, At = the transaction's time when
 // ev has none, Till = this till when empty, Actor = the context's actor (or
-// "system") when empty, Data = "{}" when empty. The write lock is held from
+// "system") when empty, Approver = the context's approver
+// (pos.WithApprover) when empty, Data = "{}" when empty. The write lock is held from
 // BEGIN (BEGIN IMMEDIATE), so two writers never take the same seq. When ev
 // is older than the head, the wall clock moved backwards: a clock.backwards
 // event goes first, naming both times. It returns the event as stored,
@@ -45,6 +46,9 @@ func fillAudit(ctx context.Context, tx *tx, ev pos.AuditEvent) pos.AuditEvent {
 	}
 	if ev.Actor == "" {
 		ev.Actor = actorOf(ctx, "")
+	}
+	if ev.Approver == "" {
+		ev.Approver = pos.ApproverOf(ctx)
 	}
 	if ev.Data == "" {
 		ev.Data = "{}"

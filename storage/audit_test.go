@@ -76,3 +76,25 @@ func TestChainCheckerFindsChange(t *testing.T) {
 		t.Fatalf("break = %v, want seq 2", brk)
 	}
 }
+
+// The context's approver (pos.WithApprover) is the Approver of an event
+// that names none; one that names its own keeps it.
+func TestAuditApproverFromContext(t *testing.T) {
+	db := storagetest.NewDB(t)
+	ctx := pos.WithApprover(pos.WithActor(context.Background(), "收银员"), "店长")
+	ev, err := db.AppendAudit(ctx, pos.AuditEvent{Kind: pos.AuditRefund, Subject: "sale:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Actor != "收银员" || ev.Approver != "店长" {
+		t.Errorf("event actor %q approver %q, want 收银员 approved by 店长", ev.Actor, ev.Approver)
+	}
+	ev, err = db.AppendAudit(ctx, pos.AuditEvent{Kind: pos.AuditRefund, Approver: "店主"})
+	if err != nil || ev.Approver != "店主" {
+		t.Errorf("own approver: %q, %v; want 店主", ev.Approver, err)
+	}
+	ev, err = db.AppendAudit(context.Background(), pos.AuditEvent{Kind: pos.AuditLogin})
+	if err != nil || ev.Approver != "" {
+		t.Errorf("no approver in the context: %q, %v", ev.Approver, err)
+	}
+}

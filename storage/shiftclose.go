@@ -111,15 +111,19 @@ func closeShift(ctx context.Context, tx *tx, c pos.ShiftClosing, recountOver mon
 	if err := pos.JudgeCount(sh.OverShort, recountOver, c.Recounts, c.Reason).Err(); err != nil {
 		return sh, err
 	}
+	approver, approval, err := shiftApproval(ctx, tx, c.Approver, pos.ActShiftClose, "shift:"+sh.ID, 0, c.By)
+	if err != nil {
+		return sh, err
+	}
 	sh.CloseID, sh.ClosedAt, sh.ClosedBy, sh.Recounts, sh.Reason, sh.Approver =
-		c.ID, tx.now, c.By, c.Recounts, c.Reason, c.Approver
+		c.ID, tx.now, c.By, c.Recounts, c.Reason, approver
 	sh.State = pos.ShiftClosed
-	return sh, writeClose(ctx, tx, &sh, c)
+	return sh, writeClose(ctx, tx, &sh, c, approval)
 }
 
 // writeClose books the over/short, appends the close's event and completes
 // the shift row.
-func writeClose(ctx context.Context, tx *tx, sh *pos.Shift, c pos.ShiftClosing) error {
+func writeClose(ctx context.Context, tx *tx, sh *pos.Shift, c pos.ShiftClosing, approval string) error {
 	e, ok, err := pos.OverShortEntry("os-"+sh.ID, sh.ID, tx.now, sh.OverShort)
 	if err != nil {
 		return pos.Errorf(pos.CodeInternal, "over/short entry: %w", err)
@@ -134,6 +138,9 @@ func writeClose(ctx context.Context, tx *tx, sh *pos.Shift, c pos.ShiftClosing) 
 	data := map[string]any{"no": sh.No, "counted_fen": int64(sh.Counted.Total()), "expected_fen": int64(sh.Expected),
 		"over_short_fen": int64(sh.OverShort), "recounts": sh.Recounts, "reason": sh.Reason,
 		"counted": countData(sh.Counted)}
+	if approval != "" {
+		data["approval"] = approval
+	}
 	if c.First != nil {
 		data["first_count_fen"] = int64(c.First.Total())
 	}

@@ -228,6 +228,11 @@ func insertCashMove(ctx context.Context, tx *tx, m pos.CashMove) error {
 	if m.At.IsZero() {
 		m.At = tx.now
 	}
+	approver, approval, err := shiftApproval(ctx, tx, m.Approver, cashMoveAction[m.Kind], "shift:"+sh.ID, m.Amount, m.By)
+	if err != nil {
+		return err
+	}
+	m.Approver = approver
 	e, err := m.Entry("cm-" + m.ID)
 	if err != nil {
 		return pos.Errorf(pos.CodeInternal, "entry: %w", err)
@@ -242,8 +247,16 @@ func insertCashMove(ctx context.Context, tx *tx, m pos.CashMove) error {
 	if err != nil {
 		return classify(err)
 	}
+	data := map[string]any{"id": m.ID, "kind": string(m.Kind), "amount_fen": int64(m.Amount), "reason": m.Reason}
+	if approval != "" {
+		data["approval"] = approval
+	}
 	_, err = appendAudit(ctx, tx, pos.AuditEvent{Till: sh.Till, Actor: m.By, Approver: m.Approver,
-		Kind: pos.AuditCashMove, Subject: "shift:" + sh.ID, Data: pos.AuditData(map[string]any{"id": m.ID,
-			"kind": string(m.Kind), "amount_fen": int64(m.Amount), "reason": m.Reason})})
+		Kind: pos.AuditCashMove, Subject: "shift:" + sh.ID, Data: pos.AuditData(data)})
 	return err
 }
+
+// cashMoveAction is the permission each kind of cash move needs, as the
+// shift screens gate them (a drop to the safe as a paid-in).
+var cashMoveAction = map[pos.CashMoveKind]pos.Action{pos.PaidIn: pos.ActPaidIn, pos.PaidOut: pos.ActPaidOut,
+	pos.Drop: pos.ActPaidIn}

@@ -111,6 +111,7 @@ func (s *accountingScreen) export(path string, from, to time.Time) {
 		s.showError(err)
 		return
 	}
+	s.app.auditExport("reconciliation", path, map[string]any{"from": from.Format("2006-01-02"), "to": to.Format("2006-01-02")})
 	s.msg.SetText("")
 	s.status.SetText(Tf("Saved %s", path))
 }

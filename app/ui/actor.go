@@ -2,11 +2,9 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
-	"fyne.io/fyne/v2/container"
-
-	"zhanggui/app/ui/auditlog"
 	"zhanggui/pos"
 )
 
@@ -15,25 +13,41 @@ import (
 // it, and the payment service records it as who took a payment or gave a
 // refund.
 func (a *App) actx() context.Context {
-	return pos.WithActor(context.Background(), a.cashier.Name)
+	ctx := pos.WithActor(context.Background(), a.cashier.Name)
+	if approver := a.takeApprover(); approver != "" {
+		ctx = pos.WithApprover(ctx, approver)
+	}
+	return ctx
 }
 
-// addAuditTab adds the audit log for those allowed to see it
-// (pos.ActAuditView: the owner, and by default the manager and the
-// accountant).
-func (a *App) addAuditTab(items []*container.TabItem) []*container.TabItem {
-	a.auditlog = nil
-	d := a.deps.Audit
-	if d.Events == nil || a.permissions().Decide(a.cashier.Role, pos.ActAuditView) != pos.Allow {
-		return items
-	}
-	if d.Location == nil {
-		d.Location = func() *time.Location { return a.settings.Location() }
-	}
-	a.auditlog = auditlog.New(d)
-	return append(items, container.NewTabItem(auditlog.Title(), a.auditlog.Content))
+// approved holds the approver of the gated action under way whose own
+// store call writes its audit event (a refund, the settings, the channel
+// keys, the catalogue, a restore): the next actx hands it to that call
+// (pos.WithApprover), once, within the approval's two minutes. The next
+// gated action, a key at the checkout (touch), a lock and a login clear
+// it, so an action given up (a dialog cancelled) leaves nothing for the
+// next sale. A mutex: a refund calls actx from its own goroutine.
+type approved struct {
+	mu   sync.Mutex
+	name string
+	at   time.Time
 }
 
-// permissions is the permission table the screens gate by. Until the
-// stored table is wired (issue 10, staff), the defaults.
-func (a *App) permissions() pos.Permissions { return pos.DefaultPermissions() }
+// setApprover notes name (or none) as the approver of what comes next.
+func (a *App) setApprover(name string) {
+	a.approval.mu.Lock()
+	a.approval.name, a.approval.at = name, a.deps.Now()
+	a.approval.mu.Unlock()
+}
+
+// takeApprover is the approver noted, and forgets it.
+func (a *App) takeApprover() string {
+	a.approval.mu.Lock()
+	defer a.approval.mu.Unlock()
+	name := a.approval.name
+	a.approval.name = ""
+	if name == "" || a.deps.Now().Sub(a.approval.at) > pos.ApprovalMaxAge {
+		return ""
+	}
+	return name
+}

@@ -29,6 +29,7 @@ type App struct {
 	printer  ReceiptSink
 	gate     *approve.Gate // every gated action passes it
 	refusal  string        // the last refusal told (tests read it)
+	approval approved      // the approver the next store call carries (actx)
 
 	tabs       *container.AppTabs
 	checkout   *checkoutScreen
@@ -98,35 +99,18 @@ func (a *App) build() {
 	a.products = newProductsScreen(a)
 	a.setup = newSettingsScreen(a)
 	a.hardware = newHardwareScreen(a)
-	items := []*container.TabItem{
-		container.NewTabItem(T("Checkout"), a.checkout.content),
-		container.NewTabItem(T("Orders"), a.orders.content),
-		container.NewTabItem(T("Products"), a.products.content),
-		container.NewTabItem(T("Settings"), a.setup.content),
-		container.NewTabItem(T("Hardware"), a.hardware.content),
-	}
 	if a.deps.Channels.Store != nil {
 		a.channels = newChannelsScreen(a, a.deps.Channels)
-		items = append(items, container.NewTabItem(T("Payment channels"), a.channels.content))
 	}
-	if a.shifts = newShiftScreen(a); a.shifts != nil {
-		items = append(items, container.NewTabItem(T("Shift"), a.shifts.Content))
-	}
-	if a.reports = newReportsScreen(a); a.reports != nil {
-		items = append(items, container.NewTabItem(T("Reports"), a.reports.content))
-	}
-	if a.accounting = newAccountingScreen(a); a.accounting != nil {
-		items = append(items, container.NewTabItem(T("Reconciliation"), a.accounting.content))
-	}
-	if a.syncing = newSyncScreen(a); a.syncing != nil {
-		items = append(items, container.NewTabItem(T("Sync"), a.syncing.content))
-	}
+	a.shifts = newShiftScreen(a)
+	a.reports = newReportsScreen(a)
+	a.accounting = newAccountingScreen(a)
+	a.syncing = newSyncScreen(a)
 	if a.deps.Login.Service != nil {
 		a.staffs = a.newStaffTab()
-		items = append(items, container.NewTabItem(T("Staff"), a.staffs.box))
 	}
-	items = a.addAuditTab(items)
-	a.tabs = container.NewAppTabs(items...)
+	a.newAuditScreen()
+	a.tabs = container.NewAppTabs(a.tabItems()...)
 	a.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
 		case a.checkout.content:
@@ -265,7 +249,9 @@ func (a *App) applySettings(st pos.Settings) error {
 	if relayout {
 		fyne.CurrentApp().Settings().SetTheme(&Theme{Large: st.LargeFont})
 		a.build()
-		a.tabs.SelectIndex(3)
+		if it := a.tabOf(a.setup.content); it != nil {
+			a.tabs.Select(it)
+		}
 	}
 	a.showTitle()
 	return nil

@@ -113,6 +113,8 @@ func (s *checkoutScreen) canPayCard() error {
 	switch {
 	case len(s.cart.Lines) == 0:
 		return pos.ErrEmptyCart
+	case s.app.maySell() != nil:
+		return errNoSell
 	case s.app.deps.Cards.Charge == nil:
 		return pos.Errorf(pos.CodeUnavailable, "ui: no card terminal configured")
 	case pos.Pending(s.payments) || s.app.paying != nil || s.app.card != nil && !closed(s.app.card.done):

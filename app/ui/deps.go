@@ -48,6 +48,9 @@ type Deps struct {
 	ExportProducts func(path string, ps []pos.Product, lang string) error
 	WriteTemplate  func(path, lang string) error
 	Backup         func(ctx context.Context, dest string) error
+	// AppendAudit writes an audit event that has no business row of its
+	// own (an export from a screen); nil: not audited.
+	AppendAudit func(ctx context.Context, ev pos.AuditEvent) (pos.AuditEvent, error)
 
 	// Payments takes payments at the providers; nil when no channel is set up.
 	Payments     PaymentService

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -28,12 +30,13 @@ func (a *App) askText(title, initial string, onOK func(string) error) {
 	msg.Importance = widget.DangerImportance
 	var dlg dialog.Dialog
 	submit := func() {
+		below := len(a.win.Canvas().Overlays().List()) // this dialog is the top one
 		if err := onOK(e.Text); err != nil {
 			a.deps.Log.Info("input refused", "title", title, "err", err)
 			msg.SetText(cashierMessage(err))
 			return
 		}
-		dlg.Hide()
+		hideKeeping(a.win.Canvas(), dlg, below)
 		a.ask = nil
 	}
 	e.OnSubmitted = func(string) { submit() }
@@ -75,4 +78,21 @@ func (a *App) scanned(code string) {
 	a.tabs.SelectIndex(0)
 	a.win.Canvas().Focus(a.checkout.scan)
 	a.checkout.onEnter(code)
+}
+
+// hideKeeping hides dlg, whose overlay was the top one of c when there
+// were below overlays, and keeps what was opened above it since (the
+// approval sheet of a gated action its OK asked for): Fyne removes every
+// overlay above one it removes, which left the sheet unseen and the action
+// silently not done.
+func hideKeeping(c fyne.Canvas, dlg dialog.Dialog, below int) {
+	all := c.Overlays().List()
+	var above []fyne.CanvasObject
+	if below < len(all) {
+		above = slices.Clone(all[below:])
+	}
+	dlg.Hide()
+	for _, o := range above {
+		c.Overlays().Add(o)
+	}
 }

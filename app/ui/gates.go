@@ -12,6 +12,9 @@ import (
 // newGate builds the gate every gated action passes (app/ui/approve).
 func (a *App) newGate() *approve.Gate {
 	d := a.deps.Approve
+	if s, ok := a.deps.Login.Service.(approve.Staffing); ok && d.Staff == nil {
+		d.Staff = s // the stored permission table, as every screen reads it
+	}
 	if d.NewID == nil {
 		d.NewID = a.deps.NewID
 	}
@@ -38,8 +41,16 @@ func (a *App) tellRefusal(msg string) {
 
 // gated runs act when who is at the till may do in, after an approval when
 // one is needed (see approve.Gate.Do).
+// An approved action whose store writes its own audit event (in.Audit
+// empty) gets the approver on its next store call (see actx).
 func (a *App) gated(in approve.Intent, act func(approver pos.Staff) error) {
-	a.gate.Do(in, act)
+	a.setApprover("")
+	a.gate.Do(in, func(approver pos.Staff) error {
+		if in.Audit == "" {
+			a.setApprover(approver.Name)
+		}
+		return act(approver)
+	})
 }
 
 // reprint prints sale's receipt again, when who is at the till may

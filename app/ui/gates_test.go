@@ -33,7 +33,7 @@ func (f *fixture) approvals(t *testing.T, role pos.Role) storagetest.Team {
 func tile(t *testing.T, s *approve.Sheet, name string) *widget.Button {
 	t.Helper()
 	for _, b := range s.Tiles {
-		if strings.HasPrefix(b.Text, name+" ") {
+		if b.Text == name || strings.HasPrefix(b.Text, name+" ") {
 			return b
 		}
 	}
@@ -85,10 +85,17 @@ func TestCashierDiscountNeedsManagerPIN(t *testing.T) {
 	if s == nil {
 		t.Fatalf("no approval sheet for 20 %% (refusal %q)", f.app.refusal)
 	}
+	// The sheet is on the window, not taken down with the discount's dialog.
+	if n := len(f.app.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d overlays after the discount's OK; want the approval sheet alone", n)
+	}
 	if got := f.app.checkout.cart.Totals().Total; got != 727 {
 		t.Errorf("total before approval %v, want 7.27", got)
 	}
 	s.Reason.SetSelectedIndex(3)
+	if got := tile(t, s, "店长").Text; got != "店长" { // not 店长 · 店长
+		t.Errorf("approver tile %q", got)
+	}
 	test.Tap(tile(t, s, "店长"))
 	test.Type(s.PIN, "123123")
 	test.Tap(s.ApprovePIN)
@@ -214,6 +221,18 @@ func TestCashierRefundGated(t *testing.T) {
 	<-d.done
 	if !strings.Contains(d.msg.Text, "已退款 ¥5.00") || charged(sim) != 250 {
 		t.Fatalf("after approval: %q, charged %v", d.msg.Text, charged(sim))
+	}
+	refunds := 0
+	for _, e := range f.audit(t) {
+		if e.Kind == pos.AuditRefund {
+			refunds++
+			if e.Actor != "收银员" || e.Approver != "店长" {
+				t.Errorf("refund event: actor %q approver %q, want 收银员 approved by 店长", e.Actor, e.Approver)
+			}
+		}
+	}
+	if refunds == 0 {
+		t.Error("no refund audit event")
 	}
 
 	f.now = f.now.AddDate(0, 0, 2)

@@ -15,6 +15,8 @@ var zhGates = map[string]string{
 	"Import products":                 "导入商品",
 	"Resolve a difference by hand":    "手工处理差异",
 	"Not allowed":                     "无权限",
+	"You may not take payments at this till: a cashier logs in to sell (Ctrl+L).": "您无收款权限：请收银员登录后收款（Ctrl+L）。",
+	"%s is a trainee: trainees work in training mode only, not on the live till.": "%s 是实习生：实习生只能在培训模式下操作，不能使用正式收银。",
 }
 
 func init() { mergeZh("zhGates", zhGates) }

@@ -49,6 +49,9 @@ func (a *App) startLocked() {
 // loginDeps are the staff screens' deps, with the till's printer.
 func (a *App) loginDeps() staffui.Deps {
 	d := a.deps.Login
+	if d.Service != nil {
+		d.Service = savedHook{Service: d.Service, saved: a.permissionsSaved}
+	}
 	if d.Now == nil {
 		d.Now = a.deps.Now
 	}
@@ -82,6 +85,7 @@ func (a *App) LockNow() {
 	if a.login == nil || a.tillLocked {
 		return
 	}
+	a.setApprover("")
 	if err := a.deps.Login.Service.Lock(context.Background(), a.cashier); err != nil {
 		a.deps.Log.Error("audit lock", "err", err)
 	}
@@ -91,6 +95,9 @@ func (a *App) LockNow() {
 // loggedIn takes s on duty; someone other than who locked is a switch,
 // audited, and the sale in progress keeps the cashier who rang it up.
 func (a *App) loggedIn(s pos.Staff) {
+	if a.refuseTrainee(s) {
+		return
+	}
 	prev := a.cashier
 	if prev.ID != 0 && prev.ID != s.ID {
 		a.switchCart(prev)
@@ -99,13 +106,15 @@ func (a *App) loggedIn(s pos.Staff) {
 		}
 	}
 	a.cashier = s
+	a.setApprover("")
 	a.tillLocked = false
 	a.win.Canvas().SetOnTypedRune(nil)
 	a.touch()
 	a.showTitle()
+	a.retab()
 	a.win.SetContent(a.main)
-	a.tabs.SelectIndex(0)
 	a.win.Canvas().Focus(a.checkout.scan)
+	a.landingTab()
 }
 
 // switchCart stamps the sale in progress with prev, who rang it up.
@@ -127,7 +136,10 @@ func (a *App) saleCashier(cart *pos.Cart) string {
 }
 
 // touch notes activity at the till, which puts off the idle lock.
-func (a *App) touch() { a.lastActive = a.deps.Now() }
+func (a *App) touch() {
+	a.lastActive = a.deps.Now()
+	a.setApprover("") // an approved action given up approves nothing after
+}
 
 // CheckIdle locks the till when nobody has used it for the permission
 // table's idle minutes (0: never).
@@ -174,8 +186,7 @@ func (a *App) newStaffTab() *staffTab {
 func (a *App) showStaffTab() {
 	t := a.staffs
 	t.box.RemoveAll()
-	p, err := a.deps.Login.Service.Permissions(context.Background())
-	if err != nil || p.Decide(a.cashier.Role, pos.ActStaff) != pos.Allow {
+	if a.permissions().Decide(a.cashier.Role, pos.ActStaff) != pos.Allow {
 		msg := widget.NewLabel(T("Only the owner (or whom the permission table allows) manages staff."))
 		msg.Wrapping = fyne.TextWrapWord
 		t.box.Add(msg)
@@ -188,5 +199,5 @@ func (a *App) showStaffTab() {
 
 // StaffTabShowsAdmin tells whether the staff tab shows the admin screen.
 func (a *App) StaffTabShowsAdmin() bool {
-	return a.staffs != nil && len(a.staffs.box.Objects) == 1 && a.staffs.box.Objects[0] == a.staffAdmin.Content()
+	return a.staffs != nil && a.tabOf(a.staffs.box) != nil && len(a.staffs.box.Objects) == 1 && a.staffs.box.Objects[0] == a.staffAdmin.Content()
 }

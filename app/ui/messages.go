@@ -41,6 +41,7 @@ var sentinelMessages = []struct {
 	{pos.ErrBadBarcode, "Barcode misread (bad check digit or characters). Scan again."},
 	{pos.ErrOfflineCode, "Network down: payment codes need the network (single-use, cannot be charged later). Take cash."},
 	{pos.ErrEmptyCart, "The sale is empty. Scan an item first."},
+	{errNoSell, "You may not take payments at this till: a cashier logs in to sell (Ctrl+L)."},
 	{pos.ErrCardWrittenOff, "This offline card payment was refused at upload and written off as a loss: there is nothing to refund."},
 	{pos.ErrCardCapturePending, "This offline card payment is not confirmed by the bank yet: it cannot be refunded in cash until it is. Try again once the till is back online and has uploaded it."},
 	{pos.ErrPaymentArrived, "A payment for this sale arrived just now: nothing was booked. Check what is still due and take only that."},

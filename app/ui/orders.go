@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/kit"
 	"zhanggui/pos"
 )
 
@@ -27,7 +28,7 @@ type ordersScreen struct {
 	search  *widget.Entry
 	list    *widget.List
 	summary *widget.Label
-	detail  *paperView // the receipt as printed, and the journal entry
+	detail  *kit.Paper // the receipt as printed, and the journal entry
 	msg     *noteLabel
 	content fyne.CanvasObject
 }
@@ -49,7 +50,7 @@ func newOrdersScreen(a *App) *ordersScreen {
 	s.list.OnSelected = func(i widget.ListItemID) { s.open(s.shown[i]) }
 	s.summary, s.msg = widget.NewLabel(""), newNoteLabel()
 	s.msg.Importance = widget.DangerImportance
-	s.detail = newPaperView(T("Select an order to see it."))
+	s.detail = kit.NewPaper(T("Select an order to see it."))
 	s.content = s.layout()
 	s.reload()
 	return s

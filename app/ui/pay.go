@@ -29,6 +29,10 @@ func (s *checkoutScreen) onPayCash() {
 		s.showError(pos.ErrEmptyCart)
 		return
 	}
+	if err := s.app.maySell(); err != nil {
+		s.showError(err)
+		return
+	}
 	if s.app.paying != nil || pos.Pending(s.payments) {
 		s.showError(pos.Errorf(pos.CodeConflict, "ui: a payment is still in progress"))
 		return

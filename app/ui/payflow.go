@@ -124,6 +124,9 @@ func (s *checkoutScreen) canPay() error {
 	if len(s.cart.Lines) == 0 {
 		return pos.ErrEmptyCart
 	}
+	if err := s.app.maySell(); err != nil {
+		return err
+	}
 	if s.app.deps.Payments == nil {
 		return pos.Errorf(pos.CodeUnavailable, "ui: no payment channel configured")
 	}

@@ -206,7 +206,11 @@ func (s *productsScreen) saveTo(name string, write func(path string) error) {
 
 func (s *productsScreen) onExport() {
 	s.saveTo(T("products")+".xlsx", func(path string) error {
-		return s.app.deps.ExportProducts(path, s.all, Language())
+		if err := s.app.deps.ExportProducts(path, s.all, Language()); err != nil {
+			return err
+		}
+		s.app.auditExport("products", path, map[string]any{"products": len(s.all)})
+		return nil
 	})
 }
 

@@ -427,5 +427,6 @@ func (s *reportsScreen) exportTo(path string) {
 		s.showError(err)
 		return
 	}
+	s.app.auditExport("sales_report", path, map[string]any{"from": s.from.Format("2006-01-02"), "to": s.to.Format("2006-01-02")})
 	s.showInfo(Tf("Saved %s", path))
 }

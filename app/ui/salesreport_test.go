@@ -201,6 +201,7 @@ func TestSalesReportScreenExport(t *testing.T) {
 	f := newFixture(t)
 	f.payCash(t, 11, 0, "20", "6901234567892", "6902345678903")
 	s := f.withReports(t)
+	f.app.deps.AppendAudit = f.db.AppendAudit
 	path := filepath.Join(t.TempDir(), s.fileName())
 	s.exportTo(path)
 	if !strings.Contains(s.msg.Text, "已保存") {
@@ -218,6 +219,11 @@ func TestSalesReportScreenExport(t *testing.T) {
 	s.exportTo(filepath.Join(t.TempDir(), "no", "such", "folder.xlsx"))
 	if s.msg.Text == "" || strings.Contains(s.msg.Text, "已保存") {
 		t.Errorf("a failed export shows %q", s.msg.Text)
+	}
+	evs, err := f.db.AuditEvents(context.Background(), pos.AuditFilter{Kind: pos.AuditExport})
+	if err != nil || len(evs) != 1 || evs[0].Actor != "店主" || evs[0].Subject != "export:sales_report" ||
+		!strings.Contains(evs[0].Data, filepath.Base(path)) {
+		t.Errorf("export audit events %+v, %v; want one, by 店主, naming the file (not the failed one)", evs, err)
 	}
 }
 

@@ -60,7 +60,7 @@ func newFixture(t *testing.T, role pos.Role) *fixture {
 func tile(t *testing.T, s *Sheet, name string) *widget.Button {
 	t.Helper()
 	for _, b := range s.Tiles {
-		if strings.HasPrefix(b.Text, name+" ") {
+		if b.Text == name || strings.HasPrefix(b.Text, name+" ") {
 			return b
 		}
 	}
@@ -124,7 +124,7 @@ func TestCashierGetsApprovalByPIN(t *testing.T) {
 	s.Reason.SetSelectedIndex(4)
 	test.Type(s.PIN, "000000")
 	test.Tap(s.ApprovePIN)
-	if s.Msg.Text != "PIN 错误，请重试；多次输错将锁定该授权人。" || len(f.acted) != 0 || f.gate.Sheet == nil {
+	if s.Msg.Text != "密码错误，请重试；多次输错将锁定该授权人。" || len(f.acted) != 0 || f.gate.Sheet == nil {
 		t.Fatalf("wrong PIN: msg %q, acted %v", s.Msg.Text, f.acted)
 	}
 	if s.PIN.Text != "" {
@@ -262,7 +262,7 @@ func TestWrongPINsLockTheApprover(t *testing.T) {
 	}
 	test.Type(s.PIN, storagetest.ManagerPIN)
 	test.Tap(s.ApprovePIN)
-	if !strings.HasPrefix(s.Msg.Text, "PIN 错误次数过多") || len(f.acted) != 0 {
+	if !strings.HasPrefix(s.Msg.Text, "密码错误次数过多") || len(f.acted) != 0 {
 		t.Errorf("after five wrong PINs and the right one: msg %q, acted %v", s.Msg.Text, f.acted)
 	}
 }

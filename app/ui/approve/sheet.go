@@ -127,7 +127,11 @@ func subjectText(in Intent) string {
 func (s *Sheet) here() fyne.CanvasObject {
 	tiles := container.NewHBox()
 	for i, m := range s.approvers {
-		b := widget.NewButton(m.Name+" · "+RoleName(m.Role), func() { s.pick(i) })
+		label := m.Name // the role too when the name is not the role's
+		if role := RoleName(m.Role); role != m.Name {
+			label += " · " + role
+		}
+		b := widget.NewButton(label, func() { s.pick(i) })
 		s.Tiles = append(s.Tiles, b)
 		tiles.Add(b)
 	}

@@ -16,6 +16,23 @@ import (
 // approve, or the approval could not be used. It does not check whether an
 // approval is needed: the caller has asked Decide.
 func (g *Gate) Approved(in Intent) (pos.Approval, bool) {
+	a, req, ok := g.Granted(in)
+	if !ok {
+		return pos.Approval{}, false
+	}
+	used, err := g.Deps.Store.ConsumeApproval(context.Background(), a.ID, req, pos.AuditEvent{})
+	if err != nil {
+		fyne.Do(func() { g.fail(err) })
+		return pos.Approval{}, false
+	}
+	return used, true
+}
+
+// Granted is Approved without using the approval: for an action whose
+// store uses it inside its own transaction (a cash move, a shift close:
+// the approval's ID travels with the row). It returns the approval as
+// recorded, unused, and the request it covers.
+func (g *Gate) Granted(in Intent) (pos.Approval, pos.ApprovalRequest, bool) {
 	type result struct {
 		a   pos.Approval
 		req pos.ApprovalRequest
@@ -35,13 +52,5 @@ func (g *Gate) Approved(in Intent) (pos.Approval, bool) {
 		}
 	})
 	r := <-ch
-	if !r.ok {
-		return pos.Approval{}, false
-	}
-	used, err := g.Deps.Store.ConsumeApproval(context.Background(), r.a.ID, r.req, pos.AuditEvent{})
-	if err != nil {
-		fyne.Do(func() { g.fail(err) })
-		return pos.Approval{}, false
-	}
-	return used, true
+	return r.a, r.req, r.ok
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"zhanggui/app/ui/kit"
 	"zhanggui/hardware/printer"
 	"zhanggui/pos"
 	"zhanggui/pos/money"
@@ -23,7 +24,7 @@ type Screen struct {
 	status  *widget.Label
 	msg     *widget.Label
 	body    *fyne.Container
-	preview *widget.Label // the report in hand as the paper shows it
+	preview *kit.Paper // the report in hand as the paper shows it (Chinese too)
 
 	openBtn, inBtn, outBtn, dropBtn, xBtn, closeBtn, zBtn, lastBtn *widget.Button
 
@@ -39,8 +40,7 @@ type Screen struct {
 func New(d Deps) *Screen {
 	s := &Screen{d: d, status: widget.NewLabel(""), msg: widget.NewLabel(""), body: container.NewVBox()}
 	s.msg.Wrapping = fyne.TextWrapWord
-	s.preview = widget.NewLabel("")
-	s.preview.TextStyle = fyne.TextStyle{Monospace: true}
+	s.preview = kit.NewPaper("")
 	s.openBtn = widget.NewButton(T("Open shift"), s.startOpen)
 	s.inBtn = widget.NewButton(T("Paid in"), func() { s.startMove(pos.PaidIn) })
 	s.outBtn = widget.NewButton(T("Paid out"), func() { s.startMove(pos.PaidOut) })

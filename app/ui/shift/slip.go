@@ -50,7 +50,7 @@ type slip struct {
 // doc lays the slip out for the receipt printer (and its preview).
 func (s slip) doc(st pos.Settings) printer.Doc {
 	loc := st.Location()
-	d := printer.Doc{Shop: st.ShopName, Title: s.title, Cut: true}
+	d := printer.Doc{Training: st.Demo, Shop: st.ShopName, Title: s.title, Cut: true}
 	d.Meta = []printer.Row{
 		{Label: T("Till"), Value: st.StoreCode + "-" + st.TillCode},
 		{Label: T("Shift no."), Value: fmt.Sprint(s.shift.No)},
@@ -144,7 +144,7 @@ func (s slip) otherRows() []printer.Row {
 
 // zDoc lays out a Z report.
 func zDoc(z pos.ZReport, head string, st pos.Settings) printer.Doc {
-	d := printer.Doc{Shop: st.ShopName, Title: Tf("Z report no. %d (日结)", z.No), Cut: true}
+	d := printer.Doc{Training: st.Demo, Shop: st.ShopName, Title: Tf("Z report no. %d (日结)", z.No), Cut: true}
 	nos := make([]string, len(z.ShiftNos))
 	for i, n := range z.ShiftNos {
 		nos[i] = fmt.Sprint(n)

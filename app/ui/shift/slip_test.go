@@ -73,3 +73,39 @@ func columns(s string) int {
 	}
 	return n
 }
+
+// A demo shop's 交班单 and Z report carry the 培训 TRAINING banner, as its
+// receipts do; a real shop's do not.
+func TestSlipTrainingBannerInDemo(t *testing.T) {
+	kit.SetLanguage("zh")
+	at := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+	sh := pos.Shift{No: 1, Cashier: "收银员", OpenedAt: at, ClosedAt: at.Add(time.Hour), State: pos.ShiftClosed}
+	z := pos.ZReport{No: 1}
+	for _, demo := range []bool{false, true} {
+		st := pos.DefaultSettings()
+		st.Demo = demo
+		docs := []printer.Doc{
+			slip{title: T("Shift report (交班单)"), shift: sh, full: true, closed: true}.doc(st),
+			zDoc(z, "1:deadbeef", st),
+		}
+		for _, d := range docs {
+			job, err := printer.Encode(d, printer.Paper58)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := escpostest.Decode(job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, l := range r.Lines {
+				if strings.Contains(l.Text, "培训 TRAINING") {
+					n++
+				}
+			}
+			if want := map[bool]int{false: 0, true: 2}[demo]; n != want {
+				t.Errorf("%s, demo %v: %d TRAINING banners, want %d", d.Title, demo, n, want)
+			}
+		}
+	}
+}

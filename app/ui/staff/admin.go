@@ -2,6 +2,8 @@ package staff
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -61,7 +63,10 @@ func NewAdmin(d Deps, win fyne.Window, who func() pos.Staff) *Admin {
 }
 
 func (a *Admin) line(s pos.Staff) string {
-	out := s.Name + " · " + RoleName(s.Role)
+	out := s.Name // the role too when the name is not the role's
+	if role := RoleName(s.Role); role != s.Name {
+		out += " · " + role
+	}
 	if !s.Active {
 		out += " · " + T("deactivated")
 	}
@@ -100,6 +105,9 @@ func (a *Admin) Reload() {
 	if err != nil {
 		a.msg.SetText(Message(err, a.d.now()))
 	}
+	sort.SliceStable(all, func(i, j int) bool { // as the login's tiles: the owner first, then by role
+		return slices.Index(pos.Roles, all[i].Role) < slices.Index(pos.Roles, all[j].Role)
+	})
 	a.staff = all
 	a.list.UnselectAll()
 	a.list.Refresh()

@@ -30,6 +30,7 @@ type Login struct {
 	pad     *pinPad
 	title   *widget.Label
 	msg     *widget.Label
+	demo    *widget.Label // the demo PINs, in the tiles' order; nil outside the demo
 	content fyne.CanvasObject
 }
 
@@ -48,11 +49,11 @@ func NewLogin(d Deps, win fyne.Window, onLogin func(pos.Staff)) *Login {
 		bottom.Add(widget.NewButton(T("Tap your badge on the reader"), l.waitBadge))
 	}
 	bottom.Add(widget.NewButton(T("Forgot the owner PIN?"), l.recover))
-	if hint := demoHint(d.DemoPINs); hint != "" {
-		demo := widget.NewLabel(hint)
-		demo.Importance = widget.WarningImportance
-		demo.Wrapping = fyne.TextWrapWord
-		bottom.Add(demo)
+	if len(d.DemoPINs) > 0 {
+		l.demo = widget.NewLabel(demoHint(d.DemoPINs, nil))
+		l.demo.Importance = widget.WarningImportance
+		l.demo.Wrapping = fyne.TextWrapWord
+		bottom.Add(l.demo)
 	}
 	pad := container.NewGridWrap(fyne.NewSize(300, 330), l.pad.content)
 	l.content = container.NewBorder(container.NewVBox(l.title, widget.NewLabel(T("Choose your name, then type your 6-digit PIN"))),
@@ -61,15 +62,23 @@ func NewLogin(d Deps, win fyne.Window, onLogin func(pos.Staff)) *Login {
 }
 
 // demoHint lists the demo PINs by name.
-func demoHint(pins map[string]string) string {
+func demoHint(pins map[string]string, staff []pos.Staff) string {
 	if len(pins) == 0 {
 		return ""
 	}
-	names := make([]string, 0, len(pins))
-	for n := range pins {
-		names = append(names, n)
+	var names, rest []string
+	for _, s := range staff { // the tiles' order
+		if _, ok := pins[s.Name]; ok && !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
 	}
-	sort.Strings(names)
+	for n := range pins {
+		if !slices.Contains(names, n) {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	names = append(names, rest...)
 	parts := make([]string, len(names))
 	for i, n := range names {
 		parts[i] = n + " " + pins[n]
@@ -99,6 +108,9 @@ func (l *Login) Show(title string, prefer int64) {
 	sort.SliceStable(l.staff, func(i, j int) bool { // the owner first, then by role
 		return slices.Index(pos.Roles, l.staff[i].Role) < slices.Index(pos.Roles, l.staff[j].Role)
 	})
+	if l.demo != nil {
+		l.demo.SetText(demoHint(l.d.DemoPINs, l.staff))
+	}
 	l.sel = 0
 	for i, s := range l.staff {
 		if s.ID == prefer {

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"testing"
@@ -10,9 +10,9 @@ import (
 
 // A Chinese character takes two columns on screen, as on paper, so text
 // after it lines up with the rows below.
-func TestPaperViewKeepsPrinterColumns(t *testing.T) {
+func TestPaperKeepsPrinterColumns(t *testing.T) {
 	test.NewTempApp(t)
-	p := newPaperView("国ab1\nxyzw1\n")
+	p := NewPaper("国ab1\nxyzw1\n")
 	r := test.WidgetRenderer(p)
 	cw, _, _, _ := paperCell()
 	at := map[string]float32{}

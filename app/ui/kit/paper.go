@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"strings"
@@ -11,37 +11,38 @@ import (
 	"zhanggui/hardware/printer"
 )
 
-// paperView shows text laid out the way the receipt printer prints it: on
+// Paper shows text laid out the way the receipt printer prints it: on
 // a grid of columns in which ASCII takes one column and a Chinese
 // character two. A proportional font would break the printed alignment of
 // names, quantities and amounts; a plain monospace font has no Chinese.
 // So ASCII runs are drawn in the monospace font and each wide character
 // centred in its two columns.
-type paperView struct {
+type Paper struct {
 	widget.BaseWidget
 	Text string
 }
 
-func newPaperView(text string) *paperView {
-	p := &paperView{Text: text}
+// NewPaper is a Paper showing text.
+func NewPaper(text string) *Paper {
+	p := &Paper{Text: text}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
 // SetText shows new text.
-func (p *paperView) SetText(s string) {
+func (p *Paper) SetText(s string) {
 	p.Text = s
 	p.Refresh()
 }
 
-func (p *paperView) CreateRenderer() fyne.WidgetRenderer {
+func (p *Paper) CreateRenderer() fyne.WidgetRenderer {
 	r := &paperRenderer{p: p}
 	r.Refresh()
 	return r
 }
 
 type paperRenderer struct {
-	p    *paperView
+	p    *Paper
 	objs []fyne.CanvasObject
 	min  fyne.Size
 }
