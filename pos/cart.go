@@ -76,10 +76,31 @@ func (c *Cart) Add(p Product, qty Qty) error {
 			return c.SetQty(i, l.Qty+qty)
 		}
 	}
-	c.Lines = append(c.Lines, CartLine{
+	line := CartLine{
 		ProductID: p.ID, Barcode: p.Barcode, Name: p.Name, Unit: p.Unit, Category: p.Category,
 		Price: p.Price, Member: p.MemberPrice, ByWeight: p.ByWeight, Qty: qty,
-	})
+	}
+	if err := c.checkAmounts(len(c.Lines), line.unitPrice(c.Member), qty); err != nil {
+		return err
+	}
+	c.Lines = append(c.Lines, line)
+	return nil
+}
+
+// checkAmounts refuses line i (len(c.Lines) for a new line) at unit × q when
+// that line, or the whole cart, would cost more than money.MaxFen: beyond it
+// the totals cannot be spread over the lines (money.Allocate).
+func (c *Cart) checkAmounts(i int, unit money.Fen, q Qty) error {
+	gross := money.MulQty(unit, int64(q)) // unit ≤ MaxFen, q ≤ MaxQty: no overflow
+	sum := gross
+	for j, l := range c.Lines {
+		if j != i {
+			sum += money.MulQty(l.unitPrice(c.Member), int64(l.Qty))
+		}
+	}
+	if gross > money.MaxFen || sum > money.MaxFen {
+		return Errorf(CodeInvalid, "pos: line %d at %v × %v: %w", i, unit, q, ErrAmountTooLarge)
+	}
 	return nil
 }
 
@@ -99,6 +120,9 @@ func (c *Cart) SetQty(i int, q Qty) error {
 		return Errorf(CodeInvalid, "pos: line %d: %w", i, ErrNoLine)
 	}
 	if err := checkQty(c.Lines[i].ByWeight, q); err != nil {
+		return err
+	}
+	if err := c.checkAmounts(i, c.Lines[i].unitPrice(c.Member), q); err != nil {
 		return err
 	}
 	c.Lines[i].Qty = q

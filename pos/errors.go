@@ -59,4 +59,7 @@ var (
 	ErrInactive       = Errorf(CodeInvalid, "pos: product is deactivated")
 	ErrNotCashChange  = Errorf(CodeInvalid, "pos: only cash gives change")
 	ErrWholeQtyNeeded = Errorf(CodeInvalid, "pos: this item is sold by the piece")
+	// ErrAmountTooLarge refuses a price or quantity that would put a line,
+	// or the cart, above money.MaxFen.
+	ErrAmountTooLarge = Errorf(CodeInvalid, "pos: amount above the limit")
 )

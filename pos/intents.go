@@ -22,18 +22,21 @@ func (l Limits) DiscountIsGated(base, off money.Fen) bool {
 // RefundIntent describes a refund someone asks for, for RefundActions.
 type RefundIntent struct {
 	Amount      money.Fen
+	Refunded    money.Fen // what earlier refunds already took from the tender (Refunded)
 	SaleAt      time.Time // when the sale was made
 	NoReceipt   bool      // 无单退货: the sale's receipt is not shown
 	OtherTender bool      // to another tender than the sale's
 }
 
 // RefundActions are the gated actions a refund is at now in the shop's
-// zone loc: ActRefund always; ActRefundLarge above RefundMax; ActRefundOld
+// zone loc: ActRefund always; ActRefundLarge when the tender's refunds, this
+// one included, come above RefundMax (splitting a large refund in small ones
+// does not dodge it); ActRefundOld
 // for a sale more than RefundDays business days old; and the no-receipt and
 // other-tender actions when they apply.
 func (l Limits) RefundActions(r RefundIntent, now time.Time, loc *time.Location) []Action {
 	acts := []Action{ActRefund}
-	if r.Amount > l.RefundMax {
+	if r.Refunded+r.Amount > l.RefundMax {
 		acts = append(acts, ActRefundLarge)
 	}
 	sold, today := BusinessDay(r.SaleAt, loc), BusinessDay(now, loc)

@@ -36,6 +36,8 @@ func TestRefundActions(t *testing.T) {
 	}{
 		{"small, today", RefundIntent{Amount: 20000, SaleAt: today}, []Action{ActRefund}},
 		{"large", RefundIntent{Amount: 20001, SaleAt: today}, []Action{ActRefund, ActRefundLarge}},
+		{"small after earlier refunds", RefundIntent{Amount: 5000, Refunded: 15000, SaleAt: today}, []Action{ActRefund}},
+		{"split large", RefundIntent{Amount: 5000, Refunded: 15001, SaleAt: today}, []Action{ActRefund, ActRefundLarge}},
 		{"yesterday", RefundIntent{Amount: 100, SaleAt: yesterday}, []Action{ActRefund, ActRefundOld}},
 		{"no receipt, other tender", RefundIntent{Amount: 100, SaleAt: today, NoReceipt: true, OtherTender: true},
 			[]Action{ActRefund, ActRefundNoReceipt, ActRefundOther}},
@@ -48,5 +50,23 @@ func TestRefundActions(t *testing.T) {
 	l.RefundDays = 1
 	if got := l.RefundActions(RefundIntent{Amount: 100, SaleAt: yesterday}, now, loc); !slices.Equal(got, []Action{ActRefund}) {
 		t.Errorf("yesterday with RefundDays 1 = %v, want only refund", got)
+	}
+}
+
+func TestRefundedCountsDoneAndPendingOfTheTender(t *testing.T) {
+	s := &Sale{ID: "s1", Tenders: []Tender{{Kind: TenderCash, Amount: 30000}, {Kind: TenderCard, Amount: 500}}}
+	prior := []Refund{
+		{SaleID: "s1", Tender: 0, Amount: 10000, State: RefundDone},
+		{SaleID: "s1", Tender: 0, Amount: 6000, State: RefundPending},
+		{SaleID: "s1", Tender: 0, Amount: 9000, State: RefundFailed},
+		{SaleID: "s1", Tender: 1, Amount: 500, State: RefundDone},
+		{SaleID: "s2", Tender: 0, Amount: 700, State: RefundDone},
+	}
+	if got := Refunded(s, 0, prior); got != 16000 {
+		t.Errorf("Refunded = %v, want 16000", got)
+	}
+	in := RefundIntent{Amount: 5000, Refunded: Refunded(s, 0, prior), SaleAt: time.Now()}
+	if acts := DefaultLimits().RefundActions(in, time.Now(), time.UTC); !slices.Contains(acts, ActRefundLarge) {
+		t.Errorf("160 refunded + 50 more = %v, want ActRefundLarge", acts)
 	}
 }

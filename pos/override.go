@@ -78,6 +78,9 @@ func (c *Cart) OverridePrice(i int, price money.Fen) (Override, error) {
 	if err := CheckOverride(*l, c.Member, price); err != nil {
 		return Override{}, err
 	}
+	if err := c.checkAmounts(i, price, l.Qty); err != nil {
+		return Override{}, err
+	}
 	old := l.CataloguePrice(c.Member)
 	l.Override = price
 	if price == old {

@@ -106,3 +106,39 @@ func TestOverridePriceRefusesBadInput(t *testing.T) {
 		t.Errorf("a refused override changed the line: %+v", c.Lines[0])
 	}
 }
+
+// An override, or a quantity raised later, that would put a line or the cart
+// above money.MaxFen is refused and changes nothing; Totals never panics.
+func TestAmountsAboveMaxFenRefused(t *testing.T) {
+	open := pos.Product{ID: 9, Barcode: "2000000000091", Name: "open", Price: 0, Active: true}
+	gold := pos.Product{ID: 10, Barcode: "2000000000107", Name: "gold", Price: money.MaxFen / 100, Active: true}
+	var c pos.Cart
+	must(t, c.Add(open, 10*pos.OnePiece))
+	must(t, c.Add(cola, pos.OnePiece))
+	if _, err := c.OverridePrice(0, money.MaxFen/10+1); !errors.Is(err, pos.ErrAmountTooLarge) {
+		t.Fatalf("10 × (MaxFen/10+1): %v", err)
+	}
+	if c.Lines[0].Override != 0 {
+		t.Fatalf("a refused override changed the line: %+v", c.Lines[0])
+	}
+	if _, err := c.OverridePrice(0, money.MaxFen/10-10); !errors.Is(err, pos.ErrAmountTooLarge) {
+		t.Fatalf("the cart (line 0 + cola) above MaxFen: %v", err)
+	}
+	_, err := c.OverridePrice(0, money.MaxFen/20)
+	must(t, err)
+	for name, raise := range map[string]func() error{
+		"SetQty": func() error { return c.SetQty(0, 30*pos.OnePiece) },
+		"Step":   func() error { return c.Step(0, 20*pos.OnePiece) },
+		"Add":    func() error { return c.Add(gold, 60*pos.OnePiece) },
+	} {
+		if err := raise(); !errors.Is(err, pos.ErrAmountTooLarge) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if len(c.Lines) != 2 || c.Lines[0].Qty != 10*pos.OnePiece {
+		t.Fatalf("a refused quantity changed the line: %+v", c.Lines[0])
+	}
+	if tot := c.Totals(); tot.Total != money.MaxFen/2+cola.Price {
+		t.Fatalf("total %v", tot.Total)
+	}
+}

@@ -47,14 +47,25 @@ func Refundable(s *Sale, i int, prior []Refund) money.Fen {
 	if i < 0 || i >= len(s.Tenders) {
 		return 0
 	}
-	left := s.Tenders[i].Amount
+	return max(s.Tenders[i].Amount-Refunded(s, i, prior), 0)
+}
+
+// Refunded is what the refunds in prior took or are taking from tender i of
+// s: done and pending ones, not the refused.
+func Refunded(s *Sale, i int, prior []Refund) money.Fen {
+	var sum money.Fen
 	for _, r := range prior {
 		if r.SaleID == s.ID && r.Tender == i && r.State != RefundFailed {
-			left -= r.Amount
+			sum += r.Amount
 		}
 	}
-	return max(left, 0)
+	return sum
 }
+
+// ErrCardCapturePending refuses a cash refund of an offline card payment
+// not yet uploaded: the acquirer may still refuse it, and the drawer would
+// have given back money that never came.
+var ErrCardCapturePending = Errorf(CodeInvalid, "pos: the offline card payment is not confirmed yet")
 
 // NewRefund starts a refund of amount from tender i of s.
 func NewRefund(s *Sale, i int, amount money.Fen, prior []Refund, id, reason string, at time.Time) (Refund, error) {

@@ -270,8 +270,11 @@ type ShiftClosing struct {
 	Counted  Count
 	First    Count // the first count, when this is the recount
 	Recounts int   // 0 or 1
-	Reason   string
-	Approver string
+	// Recounted is the recount a close was refused with for want of a
+	// reason: it is final, and a close that names it counts only it.
+	Recounted Count
+	Reason    string
+	Approver  string
 }
 
 // CountVerdict is what a count means for a close.
@@ -313,6 +316,35 @@ var (
 	ErrRecountNeeded = Errorf(CodeInvalid, "pos: the count is off by more than allowed: recount once")
 	ErrReasonNeeded  = Errorf(CodeInvalid, "pos: the count is still off: a reason is needed")
 )
+
+// ErrCountFinal refuses a close whose count differs from the recount it was
+// refused with: after the one recount only a reason may be added, so the
+// count cannot be retyped until it falls within the tolerance.
+var ErrCountFinal = Errorf(CodeInvalid, "pos: the recount is final")
+
+// CheckFinal refuses a closing that changes its final recount.
+func (c ShiftClosing) CheckFinal() error {
+	if c.Recounts >= 1 && c.Recounted != nil && !c.Counted.Equal(c.Recounted) {
+		return Errorf(CodeInvalid, "pos: close %s: %w", c.ID, ErrCountFinal)
+	}
+	return nil
+}
+
+// Equal tells whether c and o hold the same pieces of every denomination
+// (a denomination at zero and one absent are the same).
+func (c Count) Equal(o Count) bool {
+	for d, n := range c {
+		if o[d] != n {
+			return false
+		}
+	}
+	for d, n := range o {
+		if c[d] != n {
+			return false
+		}
+	}
+	return true
+}
 
 // Err is the error of a verdict that refuses the close, nil for accepted.
 func (v CountVerdict) Err() error {

@@ -20,6 +20,9 @@ func (db *DB) SavePayment(ctx context.Context, p pos.Payment) error {
 	}
 	defer tx.Rollback() // after Commit it returns sql.ErrTxDone: nothing to handle
 
+	if err := paymentStart(ctx, tx, p.ID); err != nil {
+		return fmt.Errorf("storage: save payment %s: %w", p.ID, err)
+	}
 	if err := savePayment(ctx, tx, p); err != nil {
 		return fmt.Errorf("storage: save payment %s: %w", p.ID, err)
 	}
@@ -27,6 +30,20 @@ func (db *DB) SavePayment(ctx context.Context, p pos.Payment) error {
 		return fmt.Errorf("storage: save payment %s: commit: %w", p.ID, classify(err))
 	}
 	return nil
+}
+
+// paymentStart refuses a new payment while no shift is open in a shop
+// that uses shifts: its sale would be refused (requireShift) after the
+// customer paid. A payment already saved may change state at any time.
+func paymentStart(ctx context.Context, tx *tx, id string) error {
+	var started bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payments WHERE id = ?)`, id).Scan(&started); err != nil {
+		return classify(err)
+	}
+	if started {
+		return nil
+	}
+	return requireShift(ctx, tx)
 }
 
 // savePayment upserts p and appends its state to its history.

@@ -42,6 +42,9 @@ func (db *DB) SaveRefundWithJobs(ctx context.Context, r pos.Refund, p *pos.Payme
 
 // saveRefund writes r, its entry when done, and p if not nil, inside tx.
 func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error {
+	if err := refundStart(ctx, tx, r.ID); err != nil {
+		return err
+	}
 	const q = `INSERT INTO refunds (id, sale_id, tender, payment_id, kind, amount_fen, state, reason, at, entry_id, staff)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, entry_id = excluded.entry_id`
@@ -68,6 +71,22 @@ func saveRefund(ctx context.Context, tx *tx, r pos.Refund, p *pos.Payment) error
 		return savePayment(ctx, tx, *p)
 	}
 	return nil
+}
+
+// refundStart refuses to start a refund (its first save) while no shift is
+// open in a shop that uses shifts. A refund already started may complete
+// at any time (the sweeper finishing a provider refund): it is booked in
+// the shift open then, which is the shift that started it, since a shift
+// cannot close while a refund is pending (closeBlockers).
+func refundStart(ctx context.Context, tx *tx, id string) error {
+	var started bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refunds WHERE id = ?)`, id).Scan(&started); err != nil {
+		return classify(err)
+	}
+	if started {
+		return nil
+	}
+	return requireShift(ctx, tx)
 }
 
 // auditRefund records the refund's new state in the audit chain, like
@@ -100,14 +119,20 @@ func checkRefundable(ctx context.Context, tx *tx, r pos.Refund) error {
 	// paid, and is written off: there is nothing to give back, through the
 	// card nor in cash (a card tender refunded in cash names no payment:
 	// the tender does).
-	var declined int
-	const qd = `SELECT count(*) FROM card_captures c JOIN tenders t ON t.payment_id = c.payment_id
-		WHERE t.sale_id = ? AND t.line_no = ? AND t.payment_id <> '' AND c.state = 'declined'`
-	if err := tx.QueryRowContext(ctx, qd, r.SaleID, r.Tender).Scan(&declined); err != nil {
+	var declined, pending int
+	const qd = `SELECT count(*) FILTER (WHERE c.state = 'declined'), count(*) FILTER (WHERE c.state = 'pending')
+		FROM card_captures c JOIN tenders t ON t.payment_id = c.payment_id
+		WHERE t.sale_id = ? AND t.line_no = ? AND t.payment_id <> ''`
+	if err := tx.QueryRowContext(ctx, qd, r.SaleID, r.Tender).Scan(&declined, &pending); err != nil {
 		return classify(err)
 	}
 	if declined > 0 {
 		return pos.Errorf(pos.CodeInvalid, "refund of sale %s tender %d: %w", r.SaleID, r.Tender, pos.ErrCardWrittenOff)
+	}
+	// Nor is cash given back for a capture still waiting for its upload:
+	// the acquirer may yet refuse it.
+	if pending > 0 && r.Kind != pos.TenderCard {
+		return pos.Errorf(pos.CodeInvalid, "cash refund of sale %s tender %d: %w", r.SaleID, r.Tender, pos.ErrCardCapturePending)
 	}
 	return nil
 }

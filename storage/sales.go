@@ -54,7 +54,8 @@ func writeSale(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) err
 // what the audit append adds measures the two apart.
 func writeSaleRows(ctx context.Context, tx *tx, s *pos.Sale, loc *time.Location) error {
 	steps := []func() error{
-		func() error { return insertSale(ctx, tx, s, loc) },
+		func() error { return insertSale(ctx, tx, s, loc) }, // first: a repeat is a conflict
+		func() error { return requireShift(ctx, tx) },
 		func() error { return insertEntry(ctx, tx, s.Entry) },
 		func() error { return saleStock(ctx, tx, s) },
 		func() error { return deleteCart(ctx, tx, s.ID) },

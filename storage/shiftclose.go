@@ -94,6 +94,9 @@ func closeShift(ctx context.Context, tx *tx, c pos.ShiftClosing, recountOver mon
 	case sh.State == pos.ShiftClosed:
 		return sh, pos.ErrShiftClosed
 	}
+	if err := c.CheckFinal(); err != nil {
+		return sh, err
+	}
 	if b, err := closeBlockers(ctx, tx); err != nil {
 		return sh, err
 	} else if b.Blocks() {

@@ -71,6 +71,22 @@ func insertShift(ctx context.Context, tx *tx, o pos.ShiftOpening) (pos.Shift, er
 	return sh, classify(err)
 }
 
+// requireShift refuses a sale or the start of a refund while no shift is
+// open in a shop that uses shifts (one has ever been opened): it would
+// belong to no shift and no Z report. A shop that never opened one works
+// without.
+func requireShift(ctx context.Context, tx *tx) error {
+	var used, open bool
+	const q = `SELECT EXISTS (SELECT 1 FROM shifts), EXISTS (SELECT 1 FROM shifts WHERE state = 'open')`
+	if err := tx.QueryRowContext(ctx, q).Scan(&used, &open); err != nil {
+		return classify(err)
+	}
+	if used && !open {
+		return pos.ErrNoShift
+	}
+	return nil
+}
+
 // countData is a count as audit data: pieces by denomination in fen.
 func countData(c pos.Count) map[string]any {
 	out := map[string]any{}

@@ -113,6 +113,17 @@ func TestShiftCloseRules(t *testing.T) {
 	if cur, err := db.CurrentShift(ctx); err != nil || cur.ID != sh.ID {
 		t.Fatalf("refused closes changed the shift: %+v, %v", cur, err)
 	}
+	// The refused recount is final: a count retyped to within the tolerance
+	// is refused, with or without a reason.
+	c.Recounted = far
+	exact := pos.Count{10: int64(exp / 10)}
+	for _, why := range []string{"", "数错了"} {
+		retyped := c
+		retyped.Counted, retyped.Reason = exact, why
+		if _, err := db.CloseShift(ctx, retyped, 500); !errors.Is(err, pos.ErrCountFinal) {
+			t.Fatalf("a count other than the final recount (reason %q): %v", why, err)
+		}
+	}
 	c.Reason = "顾客多给"
 	closed, err := db.CloseShift(ctx, c, 500)
 	must(t, err)
@@ -248,5 +259,78 @@ func TestShiftCashOfTheDay(t *testing.T) {
 	if outside := cashOf(sales[0]); c.Counted-c.Float != in-out-outside {
 		t.Errorf("counted beyond the float %v, the ledger's cash of the day %v less %v outside the shift",
 			c.Counted-c.Float, in-out, outside)
+	}
+}
+
+// Once the shop uses shifts, no sale and no refund starts while none is
+// open: it would belong to no shift and no Z report. A refund already
+// started completes in its shift, which cannot close while it is pending.
+func TestNothingOutsideShifts(t *testing.T) {
+	db := storagetest.NewDB(t)
+	sh, sales := shiftDay(t, db) // its first sale, before any shift, was saved: a shop without shifts works
+	s2 := sales[2]
+	pending := refund(t, db, s2, 0, 50, "rp", storagetest.Epoch, pos.RefundPending)
+	closing := pos.ShiftClosing{ID: "c1", ShiftID: sh.ID, By: "收银员", Counted: testFloat}
+	var b *pos.ShiftBlockedError
+	if _, err := db.CloseShift(ctx, closing, 1<<40); !errors.As(err, &b) || len(b.Refunds) != 1 {
+		t.Fatalf("close with a pending refund: %v", err)
+	}
+	done, err := pending.Done("e-rp", storagetest.Epoch)
+	must(t, err)
+	must(t, db.SaveRefund(ctx, done, nil)) // the sweeper's answer
+	f, err := db.ShiftFigures(ctx, sh.ID)
+	must(t, err)
+	if got := f.ByTender[s2.Tenders[0].Kind]; got.Refunds < 50 {
+		t.Fatalf("the completed refund is not in its shift: %+v", got)
+	}
+	closing.Counted = testFloat
+	_, err = db.CloseShift(ctx, closing, 1<<40) // any difference accepted: the count is not under test
+
+	must(t, err)
+
+	ps := storagetest.Seed(t, db, 1)
+	late := newSale(t, db, "late", storagetest.Epoch, ps[0])
+	if err := db.SaveSale(ctx, late); !errors.Is(err, pos.ErrNoShift) {
+		t.Fatalf("a sale with no shift open: %v", err)
+	}
+	if _, err := db.Sale(ctx, late.ID); err == nil {
+		t.Fatal("the refused sale was saved")
+	}
+	r, err := pos.NewRefund(sales[1], 0, 10, nil, "rlate", "", storagetest.Epoch)
+	must(t, err)
+	if r, err = r.Done("e-rlate", storagetest.Epoch); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveRefund(ctx, r, nil); !errors.Is(err, pos.ErrNoShift) {
+		t.Fatalf("a refund started with no shift open: %v", err)
+	}
+	if rs, _ := db.Refunds(ctx, sales[1].ID); len(rs) != 1 {
+		t.Fatalf("refunds of the sale: %+v, want only the one from the shift", rs)
+	}
+	sh2 := openTestShift(t, db, "sh2")
+	must(t, db.SaveSale(ctx, late))
+	if f, err := db.ShiftFigures(ctx, sh2.ID); err != nil || f.Sales != 1 {
+		t.Fatalf("the next shift's figures %+v, %v; want the sale", f, err)
+	}
+}
+
+// A new payment is refused too when no shift is open: else the customer
+// would pay for a sale the store then refuses.
+func TestNoPaymentStartsOutsideShifts(t *testing.T) {
+	db := storagetest.NewDB(t)
+	p := pos.Payment{ID: "p1", SaleID: "cart1", Provider: pos.Alipay, Amount: 500, State: pos.PayUnknown,
+		Mode: pos.ModeCode, Created: storagetest.Epoch, Updated: storagetest.Epoch}
+	sh := openTestShift(t, db, "sh1")
+	must(t, db.SavePayment(ctx, p))
+	p.State = pos.PayFailed
+	must(t, db.SavePayment(ctx, p))
+	_, err := db.CloseShift(ctx, pos.ShiftClosing{ID: "c", ShiftID: sh.ID, By: "a", Counted: testFloat}, 1<<40)
+	must(t, err)
+	p.Reason = "late answer"
+	must(t, db.SavePayment(ctx, p)) // a payment already started still changes
+	p2 := p
+	p2.ID, p2.State = "p2", pos.PayUnknown
+	if err := db.SavePayment(ctx, p2); !errors.Is(err, pos.ErrNoShift) {
+		t.Fatalf("a new payment with no shift open: %v", err)
 	}
 }

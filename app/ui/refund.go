@@ -133,6 +133,7 @@ func (s *ordersScreen) runRefund(d *refundDialog) {
 	sale, i, reason := d.sale, d.index(), d.reason.Text
 	inCash := d.inCash.Checked && sale.Tenders[i].Kind != pos.TenderCash
 	acts := s.app.gate.Limits().RefundActions(pos.RefundIntent{Amount: amount, SaleAt: sale.At,
+		Refunded:  pos.Refunded(sale, i, d.prior),
 		NoReceipt: d.noReceipt, OtherTender: inCash}, s.app.deps.Now(), s.app.settings.Location())
 	in := approve.Intent{Actions: acts, What: refundWhat(sale, d.noReceipt, inCash), Subject: "sale:" + sale.ID,
 		Detail: sale.No + " · " + T(tenderNames[sale.Tenders[i].Kind]), Amount: amount}

@@ -284,3 +284,36 @@ func TestResolveReversesWhatACrashLeftOpen(t *testing.T) {
 		t.Errorf("resolve jobs = %v, want done", q)
 	}
 }
+
+// An offline card payment still waiting for its upload is not given back in
+// cash: the acquirer may yet refuse it. Once uploaded, it may be.
+func TestPendingCaptureIsNotRefundedInCash(t *testing.T) {
+	e := newEnv(t)
+	e.link.Store(pos.LinkOffline)
+	e.reader.present(e.newCard("holder", int64(floor)).handle)
+	out := e.charge(t, e.request(t, 0))
+	if !out.Offline {
+		t.Fatalf("Charge = %+v, want an offline approval", out)
+	}
+	svc := &payments.Service{Store: e.db, RefundStore: e.db, Providers: map[pos.Provider]payments.Provider{pos.Card: e.acq},
+		Now: e.svc.Now, NewID: newID}
+	sale, err := e.db.Sale(ctx, out.Sale.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RefundInCash(ctx, sale, 0, 100, "顾客要现金"); !errors.Is(err, pos.ErrCardCapturePending) {
+		t.Fatalf("cash refund of a pending capture: %v", err)
+	}
+	if rs, _ := e.db.Refunds(ctx, sale.ID); len(rs) != 0 {
+		t.Fatalf("refunds saved: %+v", rs)
+	}
+	e.link.Store(pos.LinkOnline)
+	if err := e.worker.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t)
+	if r, err := svc.RefundInCash(ctx, sale, 0, 100, "顾客要现金"); err != nil || r.State != pos.RefundDone {
+		t.Fatalf("cash refund after the upload = %+v, %v; want done", r, err)
+	}
+	e.balanced(t)
+}

@@ -21,6 +21,7 @@ type closeFlow struct {
 	approver string
 	reason   *widget.Entry
 	needWhy  bool
+	final    pos.Count // the recount refused for want of a reason: read-only from then on
 }
 
 // startClose checks the close is allowed and nothing blocks it, then
@@ -62,12 +63,15 @@ func (s *Screen) submitCount() {
 		return
 	}
 	cnt, bad := c.form.read()
+	if c.final != nil {
+		cnt, bad = c.final, ""
+	}
 	if bad != "" {
 		s.say(bad)
 		return
 	}
 	closing := pos.ShiftClosing{ID: c.id, ShiftID: c.shift.ID, By: s.d.Who().Name, Counted: cnt, First: c.first,
-		Recounts: c.recounts, Reason: c.reason.Text, Approver: c.approver}
+		Recounts: c.recounts, Recounted: c.final, Reason: c.reason.Text, Approver: c.approver}
 	sh, err := s.d.Store.CloseShift(context.Background(), closing, s.d.Permissions().Limits.RecountOver)
 	switch {
 	case err == nil:
@@ -77,7 +81,8 @@ func (s *Screen) submitCount() {
 		c.form.clear()
 		s.say(s.offBy(c.shift.ID, cnt) + T("Count the drawer once more, from the start."))
 	case errors.Is(err, pos.ErrReasonNeeded):
-		c.needWhy = true
+		c.needWhy, c.final = true, cnt
+		c.form.freeze(cnt)
 		s.showClose()
 		s.say(s.offBy(c.shift.ID, cnt) + T("Still off after the recount: give a reason and submit again."))
 	default:

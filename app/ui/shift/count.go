@@ -1,6 +1,8 @@
 package shift
 
 import (
+	"strconv"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -62,6 +64,14 @@ func (c *countForm) showTotal() {
 		return
 	}
 	c.total.SetText(Tf("Total: %s", cnt.Total().String()))
+}
+
+// freeze shows cnt, read-only: the final recount.
+func (c *countForm) freeze(cnt pos.Count) {
+	for d, e := range c.entries {
+		e.SetText(strconv.FormatInt(cnt[d], 10))
+		e.Disable()
+	}
 }
 
 // clear empties every field, for a recount.

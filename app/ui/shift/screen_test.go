@@ -207,10 +207,17 @@ func TestCloseBlindRecountReasonAndSlip(t *testing.T) {
 	if !strings.Contains(f.s.msg.Text, "reason") {
 		t.Fatalf("after the recount: %q", f.s.msg.Text)
 	}
+	// The recount is final: read-only, and a count typed anyway is not sent.
+	for d, e := range f.s.closing.form.entries {
+		if !e.Disabled() {
+			t.Fatalf("the %v entry is still editable after the recount", d)
+		}
+	}
+	typeCount(f.s.closing.form, map[money.Fen]string{10: itoa(int64(exp) / 10)})
 	f.s.closing.reason.SetText("找错零")
 	f.tap("Submit the count")
 	closed, err := f.db.Shift(context.Background(), sh.ID)
-	if err != nil || closed.State != pos.ShiftClosed || closed.Recounts != 1 || closed.Reason != "找错零" {
+	if err != nil || closed.State != pos.ShiftClosed || closed.Recounts != 1 || closed.Reason != "找错零" || closed.OverShort != -5000 {
 		t.Fatalf("closed %+v, %v (%s)", closed, err, f.s.msg.Text)
 	}
 	last := f.docs[len(f.docs)-1]
