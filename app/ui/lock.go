@@ -74,7 +74,9 @@ func (a *App) showLogin(title string) {
 	a.closeOverlays()
 	a.win.Canvas().Unfocus()
 	a.login.Show(title, a.cashier.ID)
-	a.win.SetContent(a.login.Content())
+	// in a scroll, so a login screen taller than the window (the real
+	// window's font metrics, large font) never grows the window past the screen
+	a.win.SetContent(container.NewVScroll(a.login.Content()))
 	a.win.Canvas().SetOnTypedRune(a.login.TypedRune) // the PIN's digits; only while locked
 
 }
