@@ -10,27 +10,47 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// TestScreensFitSmallWindow: every screen, in both languages and in
-// large-font mode, fits the 1280×720 window of the smallest counter screen,
-// so nothing is cut off at the right or the bottom and the window never
-// grows past the screen.
-func TestScreensFitSmallWindow(t *testing.T) {
+// smallWindow is the window of the smallest counter screen.
+var smallWindow = fyne.NewSize(1280, 720)
+
+// windowMode is a language and font size every screen must fit in.
+type windowMode struct {
+	lang  string
+	large bool
+}
+
+// inEachMode opens a fixture in each language, with and without large
+// font: prepare (nil: none) sets its deps up before the mode's settings
+// are applied, then check looks at it.
+func inEachMode(t *testing.T, prepare func(*fixture), check func(*fixture, windowMode)) {
+	t.Helper()
 	defer SetLanguage("zh")
-	small := fyne.NewSize(1280, 720)
-	for _, mode := range []struct {
-		lang  string
-		large bool
-	}{{"zh", false}, {"zh", true}, {"en", false}, {"en", true}} {
+	for _, mode := range []windowMode{{"zh", false}, {"zh", true}, {"en", false}, {"en", true}} {
 		f := newFixture(t)
-		f.app.deps.Reports = dbReports{f.db}
-		f.app.deps.Accounting = testAccounting(f.db, nil, time.Now)
-		f.app.deps.Sync = SyncDeps{Status: func(context.Context) (SyncStatus, error) { return SyncStatus{}, nil }}
-		f.app.deps.Channels = ChannelDeps{Store: newVault(t, f.db)}
+		if prepare != nil {
+			prepare(f)
+		}
 		st := f.app.settings
 		st.Language, st.LargeFont = mode.lang, mode.large
 		if err := f.app.applySettings(st); err != nil {
 			t.Fatal(err)
 		}
+		check(f, mode)
+	}
+}
+
+// TestScreensFitSmallWindow: every screen, in both languages and in
+// large-font mode, fits the 1280×720 window of the smallest counter screen,
+// so nothing is cut off at the right or the bottom and the window never
+// grows past the screen.
+func TestScreensFitSmallWindow(t *testing.T) {
+	small := smallWindow
+	inEachMode(t, func(f *fixture) {
+		f.app.deps.Reports = dbReports{f.db}
+		f.app.deps.Accounting = testAccounting(f.db, nil, time.Now)
+		f.app.deps.Sync = SyncDeps{Status: func(context.Context) (SyncStatus, error) { return SyncStatus{}, nil }}
+		f.app.deps.Channels = ChannelDeps{Store: newVault(t, f.db)}
+	}, func(f *fixture, mode windowMode) {
 		f.app.build() // with the screens the deps above add
 		if n := len(f.app.tabs.Items); n != 10 {
 			t.Fatalf("%d screens built, want all 10 (the staff tab included)", n)
@@ -48,25 +68,15 @@ func TestScreensFitSmallWindow(t *testing.T) {
 		if got := f.win.Canvas().Size(); got.Width > small.Width || got.Height > small.Height {
 			t.Errorf("%s, large font %v: the window grew to %.0f×%.0f", mode.lang, mode.large, got.Width, got.Height)
 		}
-	}
+	})
 }
 
 // TestCheckoutFitsSmallWindow: in a 1280×720 window, in both languages and
 // large font, the checkout's right panel shows all its keys without
 // scrolling and the scan field shows its whole placeholder.
 func TestCheckoutFitsSmallWindow(t *testing.T) {
-	defer SetLanguage("zh")
-	small := fyne.NewSize(1280, 720)
-	for _, mode := range []struct {
-		lang  string
-		large bool
-	}{{"zh", false}, {"zh", true}, {"en", false}, {"en", true}} {
-		f := newFixture(t)
-		st := f.app.settings
-		st.Language, st.LargeFont = mode.lang, mode.large
-		if err := f.app.applySettings(st); err != nil {
-			t.Fatal(err)
-		}
+	small := smallWindow
+	inEachMode(t, nil, func(f *fixture, mode windowMode) {
 		f.app.build()
 		f.win.Resize(small)
 		f.app.tabs.SelectIndex(0)
@@ -89,5 +99,5 @@ func TestCheckoutFitsSmallWindow(t *testing.T) {
 			t.Errorf("%s, large font %v: the scan field's placeholder is %.0f wide, the field shows %.0f",
 				mode.lang, mode.large, text, room)
 		}
-	}
+	})
 }

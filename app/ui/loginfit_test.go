@@ -1,28 +1,14 @@
 package ui
 
-import (
-	"testing"
-
-	"fyne.io/fyne/v2"
-)
+import "testing"
 
 // Locking the till (Ctrl+L) never grows the window: the login screen fits
 // a 1280×720 window in both languages and large font, and it sits in a
 // scroll, so a taller one (the real window's font metrics made it 868 high
 // at 1280×720) scrolls instead of asking the window for more.
 func TestLoginFitsSmallWindow(t *testing.T) {
-	defer SetLanguage("zh")
-	small := fyne.NewSize(1280, 720)
-	for _, mode := range []struct {
-		lang  string
-		large bool
-	}{{"zh", false}, {"zh", true}, {"en", false}, {"en", true}} {
-		f := newFixture(t)
-		st := f.app.settings
-		st.Language, st.LargeFont = mode.lang, mode.large
-		if err := f.app.applySettings(st); err != nil {
-			t.Fatal(err)
-		}
+	small := smallWindow
+	inEachMode(t, nil, func(f *fixture, mode windowMode) {
 		f.win.Resize(small)
 		f.app.LockNow()
 		if !f.app.Locked() {
@@ -35,5 +21,5 @@ func TestLoginFitsSmallWindow(t *testing.T) {
 			t.Errorf("%s, large font %v: the locked window asks for %.0f high: the login is not in a scroll",
 				mode.lang, mode.large, m.Height)
 		}
-	}
+	})
 }
